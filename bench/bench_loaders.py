@@ -1,0 +1,114 @@
+"""Loader benchmark: a 200,000-row contacts workbook, our whole ingest against the raw read.
+
+Prints one JSON object per line: {"name", "value", "unit", "baseline", "ratio"}.
+Target: ingest within 1.5x the raw read with the fastest reader; peak memory under 1 GB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ROWS = 200_000
+WORKBOOK = ROOT / "bench" / "out" / f"contacts_{ROWS}.xlsx"
+SOURCES = ["q) 6: Police", "g) 3A: Health services", "e) 2A: Schools", "n) 5A: LA social care", "a) 1A: Family",
+           "t) 9: Anonymous", "m) 4: Housing", "r) 7: Other legal agency"]
+OUTCOMES = ["No further action", "Information and advice", "Early help", "Referral to children's social care",
+            "Strategy discussion/S47"]
+
+
+def build_workbook(path: Path) -> None:
+    """A synthetic Annex A List 1 with the MASH's decision columns (seeded)."""
+    from openpyxl import Workbook
+
+    rng = random.Random(7)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("List 1")
+    sheet.append(["SYNTHETIC BENCHMARK DATA"])
+    sheet.append(["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)",
+                  "Date of Contact", "Contact Source", "MASH decision date", "MASH outcome", "Neglect identified?",
+                  "Allocated Worker"])
+    start = dt.date(2023, 4, 1)
+    for i in range(ROWS):
+        contact = start + dt.timedelta(days=rng.randrange(3 * 365))
+        decision = contact + dt.timedelta(days=rng.choice((0, 0, 1, 1, 1, 2, 3)))
+        age = rng.randrange(0, 18)
+        sheet.append([
+            f"SYN-{rng.randrange(150_000):06d}", rng.choice(("a) Male", "b) Female")), "WBRI",
+            contact - dt.timedelta(days=365 * age + rng.randrange(365)), age, contact, rng.choice(SOURCES),
+            decision if rng.random() > 0.02 else None, rng.choice(OUTCOMES), rng.choice(("Yes", "No", "")),
+            f"Worker {i % 50}",
+        ])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+
+
+def best_of(runs: int, action) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def raw_read(path: Path) -> None:
+    import python_calamine
+
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    for name in workbook.sheet_names:
+        workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    workbook.close()
+
+
+def ingest(path: Path) -> None:
+    from loaders.store import Store
+    from loaders.submit import load_file
+
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "bench.duckdb") as store:
+        report = load_file(store, path, uploaded_by="bench")
+        assert report.status == "accepted", [str(e) for e in report.errors[:5]]
+        assert report.rows_loaded > ROWS * 0.9
+
+
+def peak_memory_mb(path: Path) -> float:
+    code = (
+        "import resource, sys; sys.path.insert(0, sys.argv[1]); from bench.bench_loaders import ingest; "
+        "from pathlib import Path; ingest(Path(sys.argv[2])); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    output = subprocess.run([sys.executable, "-c", code, str(ROOT), str(path)], check=True, capture_output=True,
+                            text=True, env={**os.environ, "DASHBOARD_SECRET": "bench"}).stdout
+    return float(output.strip().splitlines()[-1])
+
+
+def emit(name: str, value: float, unit: str, baseline: float | None = None) -> None:
+    ratio = value / baseline if baseline else None
+    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit,
+                      "baseline": round(baseline, 4) if baseline is not None else None,
+                      "ratio": round(ratio, 3) if ratio is not None else None}), flush=True)
+
+
+def main() -> None:
+    os.environ.setdefault("DASHBOARD_SECRET", "bench")
+    if not WORKBOOK.exists():
+        build_workbook(WORKBOOK)
+    read_seconds = best_of(3, lambda: raw_read(WORKBOOK))
+    ingest_seconds = best_of(3, lambda: ingest(WORKBOOK))
+    emit("loaders.raw_read_200k_contacts_calamine", read_seconds, "s")
+    emit("loaders.ingest_200k_contacts", ingest_seconds, "s", read_seconds)
+    emit("loaders.ingest_peak_memory", peak_memory_mb(WORKBOOK), "MB", 1024.0)
+
+
+if __name__ == "__main__":
+    main()

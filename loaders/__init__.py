@@ -1,0 +1,1 @@
+"""Read, validate, pseudonymise and store the spreadsheets agencies send."""

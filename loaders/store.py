@@ -1,0 +1,202 @@
+"""The DuckDB store: where the file lives, how it is opened, and the numbered migrations.
+
+One connection per process; each thread works through its own cursor (``Store.cursor()``).
+DuckDB streams results, so every helper here fetches a result completely before returning.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from loaders.datasets import DATASETS, SQL_TYPES, Dataset
+
+DEFAULT_DB = Path("data/dashboard.duckdb")
+
+ROW_META_COLUMNS = (
+    "submission_id BIGINT NOT NULL",
+    "sheet VARCHAR",
+    "source_row INTEGER",
+    "submitter_agency VARCHAR NOT NULL",
+    "is_current BOOLEAN NOT NULL DEFAULT TRUE",
+    "superseded_by BIGINT",
+)
+
+
+class StoreBusyError(RuntimeError):
+    """The database file is open for writing in another process."""
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DB)
+
+
+def dataset_columns_sql(dataset: Dataset) -> list[str]:
+    columns = list(ROW_META_COLUMNS)
+    for column in dataset.stored_columns:
+        columns.append(f"{column.key} {SQL_TYPES[column.kind]}")
+        if column.kind == "source":
+            columns.append("source_group VARCHAR")
+    return columns
+
+
+def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("""
+        CREATE SEQUENCE submission_id_seq START 1;
+        CREATE TABLE submissions (
+            submission_id BIGINT PRIMARY KEY,
+            file_name VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            agency VARCHAR NOT NULL,
+            uploaded_by VARCHAR NOT NULL,
+            uploaded_at TIMESTAMP NOT NULL,
+            datasets VARCHAR[] NOT NULL,
+            date_from DATE,
+            date_to DATE,
+            rows_read INTEGER NOT NULL,
+            rows_loaded INTEGER NOT NULL,
+            rows_skipped INTEGER NOT NULL,
+            skip_invalid_rows BOOLEAN NOT NULL,
+            warnings JSON,
+            withdrawn_at TIMESTAMP,
+            withdrawn_by VARCHAR
+        );
+        CREATE TABLE submission_parts (
+            submission_id BIGINT NOT NULL,
+            dataset VARCHAR NOT NULL,
+            sheet VARCHAR NOT NULL,
+            date_from DATE,
+            date_to DATE,
+            rows_read INTEGER NOT NULL,
+            rows_loaded INTEGER NOT NULL,
+            rows_skipped INTEGER NOT NULL
+        );
+        CREATE SEQUENCE upload_log_id_seq START 1;
+        CREATE TABLE upload_log (
+            log_id BIGINT PRIMARY KEY,
+            logged_at TIMESTAMP NOT NULL,
+            file_name VARCHAR,
+            sha256 VARCHAR,
+            agency VARCHAR,
+            uploaded_by VARCHAR,
+            status VARCHAR NOT NULL,
+            submission_id BIGINT,
+            datasets VARCHAR[],
+            error_count INTEGER,
+            first_error VARCHAR
+        );
+        CREATE TABLE audit_themes (
+            submission_id BIGINT NOT NULL,
+            source_row INTEGER NOT NULL,
+            theme VARCHAR NOT NULL,
+            theme_slug VARCHAR NOT NULL,
+            judgement VARCHAR
+        );
+        CREATE SEQUENCE decision_id_seq START 1;
+        CREATE TABLE action_decisions (
+            decision_id BIGINT PRIMARY KEY,
+            action_id VARCHAR NOT NULL,
+            status VARCHAR NOT NULL,
+            note VARCHAR,
+            decided_by VARCHAR NOT NULL,
+            decided_on DATE NOT NULL,
+            recorded_at TIMESTAMP NOT NULL
+        );
+    """)
+    for dataset in DATASETS.values():
+        con.execute(f"CREATE TABLE {dataset.name} ({', '.join(dataset_columns_sql(dataset))})")
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
+    (1, "submissions, upload log, dataset tables, audit themes, action decisions", _migration_1),
+]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration not yet applied, all in one transaction; return the schema version."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description VARCHAR,"
+            " applied_at TIMESTAMP DEFAULT current_timestamp)"
+        )
+        current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        for version, description, apply in MIGRATIONS:
+            if version > current:
+                apply(con)
+                con.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, description])
+                current = version
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return current
+
+
+class Store:
+    """An open DuckDB database with the project's schema applied."""
+
+    def __init__(self, path: Path | str | None = None, read_only: bool = False) -> None:
+        self.path = Path(path) if path else default_db_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreBusyError(
+                    f"{self.path} is open in another process (is the dashboard running?). "
+                    "Stop it, or load the file through the dashboard's Upload page."
+                ) from exc
+            raise
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        if not read_only:
+            self.schema_version = migrate(self.con)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the shared connection."""
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self.con.cursor()
+            self._local.cursor = cursor
+        return cursor
+
+    def query(self, sql: str, params: list | None = None):
+        """Run a read query on this thread's cursor and return a fully fetched DataFrame."""
+        return self.cursor().execute(sql, params or []).df()
+
+    def rows(self, sql: str, params: list | None = None) -> list[tuple]:
+        return self.cursor().execute(sql, params or []).fetchall()
+
+    def scalar(self, sql: str, params: list | None = None):
+        row = self.cursor().execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction: committed whole, or rolled back whole on any error."""
+        with self._write_lock:
+            cur = self.con.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,285 @@
+"""The one write path: every file, from the command line or the app, is loaded here.
+
+``prepare`` reads and validates without touching the database; ``commit`` writes a prepared
+file as one submission in one transaction (rows, provenance, supersede), or nothing at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.agencies import DEFAULT_SUBMITTING_AGENCY, canonical_agency
+from loaders.datasets import DATASETS
+from loaders.parse import ParsedSheet, parse_sheet, recognise
+from loaders.pseudonymise import Pseudonymiser, secret_for
+from loaders.read import FileRejected, Limits, read_sheets
+from loaders.report import Issue, LoadReport
+from loaders.store import Store
+from loaders.supersede import recompute
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class Prepared:
+    """A file read and validated, ready to commit (or to show as a preview)."""
+
+    report: LoadReport
+    parsed: list[ParsedSheet] = field(default_factory=list)
+
+    @property
+    def loadable(self) -> bool:
+        """True when committing would write rows (given the skip-invalid-rows choice)."""
+        report = self.report
+        if any(p.fatal for p in self.parsed) or not self.parsed:
+            return False
+        if report.errors and not report.skip_invalid_rows:
+            return False
+        return any(p.table is not None and p.table.num_rows for p in self.parsed)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def prepare(
+    path: Path,
+    pseudonymise: Callable[[str], str],
+    *,
+    display_name: str | None = None,
+    agency: str | None = None,
+    skip_invalid_rows: bool = False,
+    limits: Limits = Limits(),
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> Prepared:
+    """Read and validate a file; nothing is written."""
+    path = Path(path)
+    name = display_name or path.name
+    report = LoadReport(file=name, skip_invalid_rows=skip_invalid_rows)
+    prepared = Prepared(report)
+    step = progress or (lambda fraction, message: None)
+    try:
+        report.agency = canonical_agency(agency) if agency else DEFAULT_SUBMITTING_AGENCY
+    except ValueError as exc:
+        report.errors.append(Issue(None, None, "agency", agency, str(exc)))
+        return prepared
+    try:
+        step(0.05, f"Checking {name}")
+        report.sha256 = file_sha256(path)
+        step(0.1, f"Reading {name}")
+        sheets = read_sheets(path, limits, name)
+    except FileRejected as exc:
+        report.errors.append(Issue(None, None, None, None, f"{name}: {exc}"))
+        report.message = str(exc)
+        return prepared
+
+    for number, sheet in enumerate(sheets, start=1):
+        step(0.1 + 0.8 * number / max(len(sheets), 1), f"Checking sheet '{sheet.name}'")
+        recognition = recognise(sheet)
+        if recognition is None:
+            report.sheets_not_used.append(sheet.name)
+            continue
+        parsed = parse_sheet(sheet, recognition, pseudonymise, today)
+        prepared.parsed.append(parsed)
+        report.sheets.append(parsed.summary)
+        report.errors.extend(parsed.errors)
+        report.warnings.extend(parsed.warnings)
+        report.dropped_columns.extend(h for h in parsed.summary.columns_dropped if h not in report.dropped_columns)
+        report.rows_read += parsed.summary.rows_read
+        if parsed.dataset.name not in report.datasets:
+            report.datasets.append(parsed.dataset.name)
+
+    if not prepared.parsed:
+        found = "; ".join(
+            f"'{s.name}': " + ", ".join(str(c) for c in _first_row(s.rows)) for s in sheets[:12]
+        )
+        report.errors.append(Issue(
+            None, None, None, None,
+            f"{name}: no sheet matches a dataset (contacts, referrals, cp_plans, training, audits, actions). "
+            f"Headers found — {found}",
+        ))
+    datasets_in_file = [p.dataset.name for p in prepared.parsed]
+    for dataset in set(datasets_in_file):
+        if datasets_in_file.count(dataset) > 1:
+            sheets_named = ", ".join(p.summary.sheet for p in prepared.parsed if p.dataset.name == dataset)
+            report.warnings.append(Issue(None, None, None, None,
+                                         f"several sheets hold {dataset} ({sheets_named}): all are loaded"))
+    skipped = sum(p.invalid_rows for p in prepared.parsed)
+    valid = sum(p.table.num_rows for p in prepared.parsed if p.table is not None)
+    report.rows_skipped = skipped
+    report.rows_loaded = valid if (not report.errors or skip_invalid_rows) else 0
+    report.status = "checked" if prepared.loadable else "rejected"
+    step(1.0, "Checked")
+    return prepared
+
+
+def _first_row(rows: list[list]) -> list:
+    for row in rows[:20]:
+        cells = [c for c in row if c not in ("", None)]
+        if len(cells) >= 2:
+            return cells[:12]
+    return ["(no headers)"]
+
+
+def _duplicate_of(store: Store, report: LoadReport) -> int | None:
+    return store.scalar(
+        """SELECT min(submission_id) FROM submissions
+           WHERE sha256 = ? AND agency = ? AND withdrawn_at IS NULL AND list_sort(datasets) = list_sort(?::VARCHAR[])""",
+        [report.sha256, report.agency, report.datasets],
+    )
+
+
+def commit(store: Store, prepared: Prepared, *, uploaded_by: str) -> LoadReport:
+    """Write a prepared file as one submission, or log why not. Never writes half a file."""
+    report = prepared.report
+    if report.sha256 and report.datasets:
+        duplicate = _duplicate_of(store, report)
+        if duplicate is not None:
+            report.status = "duplicate"
+            report.submission_id = int(duplicate)
+            report.rows_loaded = 0
+            report.message = f"already loaded as submission {duplicate}: nothing changed"
+            _log(store, report, uploaded_by)
+            return report
+    if not prepared.loadable:
+        report.status = "rejected"
+        report.rows_loaded = 0
+        _log(store, report, uploaded_by)
+        return report
+    with store.transaction() as cur:
+        submission_id = _write(cur, prepared, uploaded_by)
+    report.status = "accepted"
+    report.submission_id = submission_id
+    _log(store, report, uploaded_by)
+    return report
+
+
+def _write(cur, prepared: Prepared, uploaded_by: str) -> int:
+    report = prepared.report
+    submission_id = cur.execute("SELECT nextval('submission_id_seq')").fetchone()[0]
+    parts = [p for p in prepared.parsed if p.table is not None and p.table.num_rows]
+    dates = [d for p in parts for d in (p.summary.date_from, p.summary.date_to) if d]
+    cur.execute(
+        """INSERT INTO submissions (submission_id, file_name, sha256, agency, uploaded_by, uploaded_at, datasets,
+               date_from, date_to, rows_read, rows_loaded, rows_skipped, skip_invalid_rows, warnings)
+           VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [submission_id, report.file, report.sha256, report.agency, uploaded_by, report.datasets,
+         min(dates) if dates else None, max(dates) if dates else None, report.rows_read, report.rows_loaded,
+         report.rows_skipped, report.skip_invalid_rows,
+         json.dumps([str(w) for w in report.warnings[:200]])],
+    )
+    for parsed in parts:
+        summary = parsed.summary
+        cur.execute(
+            """INSERT INTO submission_parts VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [submission_id, parsed.dataset.name, summary.sheet, summary.date_from, summary.date_to,
+             summary.rows_read, parsed.table.num_rows, parsed.invalid_rows],
+        )
+        rows = parsed.table  # noqa: F841 - read by DuckDB's replacement scan below
+        columns = ", ".join(parsed.table.column_names)
+        cur.execute(
+            f"""INSERT INTO {parsed.dataset.name} (submission_id, sheet, submitter_agency, {columns})
+                SELECT $submission_id, $sheet, $agency, {columns} FROM rows""",
+            {"submission_id": submission_id, "sheet": summary.sheet, "agency": report.agency},
+        )
+        if parsed.themes is not None and parsed.themes.num_rows:
+            themes = parsed.themes  # noqa: F841 - read by DuckDB's replacement scan below
+            cur.execute(
+                "INSERT INTO audit_themes SELECT $submission_id, source_row, theme, theme_slug, judgement FROM themes",
+                {"submission_id": submission_id},
+            )
+    for dataset in {p.dataset.name for p in parts}:
+        recompute(cur, dataset, report.agency)
+    return int(submission_id)
+
+
+def _log(store: Store, report: LoadReport, uploaded_by: str) -> None:
+    first = str(report.errors[0]) if report.errors else (report.message or None)
+    with store.transaction() as cur:
+        cur.execute(
+            """INSERT INTO upload_log VALUES (nextval('upload_log_id_seq'), now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [report.file, report.sha256, report.agency, uploaded_by, report.status, report.submission_id,
+             report.datasets, len(report.errors), first],
+        )
+
+
+def pseudonymiser_for(store: Store) -> Pseudonymiser:
+    return Pseudonymiser(secret_for(store.path))
+
+
+def load_file(
+    store: Store,
+    path: Path,
+    *,
+    uploaded_by: str,
+    agency: str | None = None,
+    display_name: str | None = None,
+    skip_invalid_rows: bool = False,
+    dry_run: bool = False,
+    limits: Limits = Limits(),
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Read, validate and (unless ``dry_run``) commit one file."""
+    prepared = prepare(
+        path, pseudonymiser_for(store), display_name=display_name, agency=agency,
+        skip_invalid_rows=skip_invalid_rows, limits=limits, progress=progress,
+    )
+    if dry_run:
+        if prepared.report.sha256 and prepared.report.datasets and _duplicate_of(store, prepared.report):
+            prepared.report.status = "duplicate"
+        return prepared.report
+    return commit(store, prepared, uploaded_by=uploaded_by)
+
+
+class WithdrawError(ValueError):
+    pass
+
+
+def withdraw(store: Store, submission_id: int, *, by: str) -> dict:
+    """Withdraw a submission: its rows stop counting and what it superseded is current again."""
+    with store.transaction() as cur:
+        row = cur.execute(
+            "SELECT agency, withdrawn_at FROM submissions WHERE submission_id = ?", [submission_id]
+        ).fetchone()
+        if row is None:
+            raise WithdrawError(f"there is no submission {submission_id}")
+        agency, withdrawn_at = row
+        if withdrawn_at is not None:
+            raise WithdrawError(f"submission {submission_id} was already withdrawn on {withdrawn_at:%d/%m/%Y %H:%M}")
+        cur.execute(
+            "UPDATE submissions SET withdrawn_at = now()::TIMESTAMP, withdrawn_by = ? WHERE submission_id = ?",
+            [by, submission_id],
+        )
+        datasets = [r[0] for r in cur.execute(
+            "SELECT DISTINCT dataset FROM submission_parts WHERE submission_id = ?", [submission_id]).fetchall()]
+        for dataset in datasets:
+            recompute(cur, dataset, agency)
+    return {"submission_id": submission_id, "agency": agency, "datasets": datasets, "withdrawn_by": by}
+
+
+def submission_history(store: Store) -> pd.DataFrame:
+    """Every submission, newest first, with the rows of it that still count."""
+    counts = " + ".join(
+        f"(SELECT count(*) FROM {name} d WHERE d.submission_id = s.submission_id AND d.is_current)"
+        for name in DATASETS
+    )
+    return store.query(
+        f"""SELECT submission_id, uploaded_at, file_name, agency, uploaded_by, datasets, date_from, date_to,
+                   rows_read, rows_loaded, rows_skipped, skip_invalid_rows,
+                   {counts} AS rows_current,
+                   CASE WHEN withdrawn_at IS NULL THEN 'active' ELSE 'withdrawn' END AS state,
+                   withdrawn_at, withdrawn_by
+            FROM submissions s ORDER BY submission_id DESC"""
+    )
