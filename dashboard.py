@@ -1,24 +1,66 @@
-"""Neglect outcomes dashboard: entry point (``streamlit run dashboard.py``)."""
+"""Neglect outcomes dashboard: page config, navigation and the shared filters.
+
+Run with ``make run`` (or ``streamlit run dashboard.py``). Each page is a file in ``pages/``.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from loaders.status import latest_submissions, row_counts
-from loaders.store import Store, default_db_path
+from loaders.agencies import agency_names
+from pages.common import ALL_AGENCIES, current_person, quarters_available
 
-st.set_page_config(page_title="Neglect outcomes dashboard", layout="wide")
+st.set_page_config(page_title="Neglect outcomes dashboard", page_icon=":material/monitoring:", layout="wide")
 
+STYLE = """
+<style>
+@media print {
+  section[data-testid="stSidebar"], header[data-testid="stHeader"], [data-testid="stToolbar"],
+  .stButton, .stDownloadButton, [data-testid="stExpander"], [data-testid="stSidebarCollapsedControl"],
+  .stSelectbox, .stToggle, .stCheckbox, .stSelectSlider { display: none !important; }
+  .main .block-container, [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0 !important; }
+  .js-plotly-plot { max-width: 17cm !important; break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+}
+</style>
+"""
+MEETING_STYLE = """
+<style>
+[data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,
+[data-testid="stMainBlockContainer"] td { font-size: 1.35rem !important; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 3rem !important; }
+[data-testid="stMainBlockContainer"] h2, [data-testid="stMainBlockContainer"] h3 { font-size: 2.2rem !important; }
+</style>
+"""
 
-@st.cache_resource
-def get_store() -> Store:
-    return Store(default_db_path())
+PAGES = {
+    "summary": st.Page("pages/summary.py", title="Summary", icon=":material/summarize:", default=True),
+    "actions": st.Page("pages/actions.py", title="Action plan", icon=":material/checklist:"),
+    "mash": st.Page("pages/mash.py", title="MASH and referrals", icon=":material/call_received:"),
+    "training": st.Page("pages/training.py", title="Workforce training", icon=":material/school:"),
+    "audits": st.Page("pages/audits.py", title="Case audits", icon=":material/fact_check:"),
+    "upload": st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
+    "about": st.Page("pages/about.py", title="About the data", icon=":material/info:"),
+}
 
+person = current_person()
+navigation = st.navigation(list(PAGES.values()))
+st.html(STYLE)
 
-store = get_store()
-st.title("Neglect outcomes dashboard")
-st.caption("Synthetic demo data unless your partnership has loaded its own returns.")
-st.subheader("Rows that count, by dataset")
-st.dataframe(row_counts(store), hide_index=True)
-st.subheader("Latest submission per dataset and agency")
-st.dataframe(latest_submissions(store), hide_index=True)
+with st.sidebar:
+    if person.local:
+        st.warning("Local mode: no sign-in, you are the administrator. For use on this computer only.",
+                   icon=":material/warning:")
+    quarters = quarters_available()
+    if len(quarters) > 1:
+        st.select_slider("Quarters shown", options=quarters, value=(quarters[0], quarters[-1]),
+                         key="period_range", persist_state="session")
+    st.selectbox("Agency", [ALL_AGENCIES, *agency_names()], key="agency_filter", persist_state="session",
+                 help="Breaks charts down to one agency where the data has agencies (training, audits).")
+    st.toggle("Meeting mode", key="meeting_mode", persist_state="session",
+              help="Bigger type and charts for a projector; the action plan shows one action at a time.")
+
+if st.session_state.get("meeting_mode"):
+    st.html(MEETING_STYLE)
+
+navigation.run()

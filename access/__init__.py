@@ -1,0 +1,1 @@
+"""Who may see and change what: people, roles and the permissions every write checks."""
