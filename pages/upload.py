@@ -11,7 +11,7 @@ import streamlit as st
 
 from loaders.agencies import agency_names
 from loaders.datasets import DATASETS
-from loaders.submit import Prepared, commit, pseudonymiser_for, prepare, withdraw
+from loaders.submit import Prepared, commit, prepare, pseudonymiser_for, withdraw
 from loaders.template import write_template
 from pages.common import current_person, data_changed, get_store, history
 
