@@ -32,8 +32,11 @@ class Invalid(ValueError):
 
 
 def _year(text: str) -> int:
+    """Two-digit years as Excel reads them: 00-29 are 2000-2029, 30-99 are 1930-1999."""
     year = int(text)
-    return year + 2000 if year < 100 else year
+    if year >= 100:
+        return year
+    return year + (2000 if year < 30 else 1900)
 
 
 def parse_date(value: object, today: dt.date | None = None) -> dt.date:

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -100,8 +101,7 @@ def _check_workbook_zip(path: Path, limits: Limits) -> None:
             )
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):
-                with archive.open(info) as part:
-                    head = part.read(65536)
+                head = _read_head(archive, info)
                 if _ENTITY.search(head):
                     raise FileRejected(
                         f"the workbook part {info.filename} declares XML entities, which Excel never writes: "
@@ -109,6 +109,17 @@ def _check_workbook_zip(path: Path, limits: Limits) -> None:
                     )
                 if info.filename.startswith("xl/worksheets/"):
                     _check_dimension(head, limits)
+
+
+def _read_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The first 64 KB of a part; a damaged, encrypted or lying member is a damaged workbook, not a crash."""
+    try:
+        with archive.open(info) as part:
+            return part.read(65536)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+        raise FileRejected(
+            f"the workbook is damaged or encrypted (part {info.filename} cannot be read): save it again from Excel"
+        ) from None
 
 
 def _check_dimension(head: bytes, limits: Limits) -> None:

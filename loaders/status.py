@@ -27,3 +27,8 @@ def latest_submissions(store: Store) -> pd.DataFrame:
            WHERE s.withdrawn_at IS NULL
            GROUP BY ALL ORDER BY p.dataset, s.agency"""
     )
+
+
+def submission_agency(store: Store, submission_id: int) -> str | None:
+    """The agency a submission was made for, or None when there is no such submission."""
+    return store.scalar("SELECT agency FROM submissions WHERE submission_id = ?", [submission_id])

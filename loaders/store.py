@@ -112,8 +112,26 @@ def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE {dataset.name} ({', '.join(dataset_columns_sql(dataset))})")
 
 
+def _migration_2(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("""
+        CREATE SEQUENCE audit_id_seq START 1;
+        CREATE TABLE audit_log (
+            audit_id BIGINT PRIMARY KEY DEFAULT nextval('audit_id_seq'),
+            logged_at TIMESTAMP NOT NULL DEFAULT (now()::TIMESTAMP),
+            who VARCHAR NOT NULL,
+            role VARCHAR,
+            agency VARCHAR,
+            action VARCHAR NOT NULL,
+            target VARCHAR,
+            outcome VARCHAR NOT NULL,
+            detail VARCHAR
+        );
+    """)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
     (1, "submissions, upload log, dataset tables, audit themes, action decisions", _migration_1),
+    (2, "audit log of every write: who, when, what, which submission or action, outcome", _migration_2),
 ]
 
 

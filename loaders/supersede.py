@@ -58,7 +58,7 @@ def _recompute_snapshot(cur: duckdb.DuckDBPyConnection, table: str, key: list[st
     cur.execute(
         f"""
         UPDATE {table} AS r SET
-            superseded_by = CASE WHEN ranked.newest <> r.submission_id THEN ranked.newest END,
+            superseded_by = CASE WHEN ranked.newest > r.submission_id THEN ranked.newest END,
             is_current = ranked.active AND ranked.newest = r.submission_id
         FROM (
             SELECT submission_id, sheet, source_row, submission_id IN {_ACTIVE} AS active,
@@ -77,6 +77,6 @@ def _recompute_plan(cur: duckdb.DuckDBPyConnection, table: str) -> None:
         f"""
         UPDATE {table} SET
             is_current = submission_id = coalesce({newest}, -1),
-            superseded_by = CASE WHEN submission_id = {newest} THEN NULL ELSE {newest} END
+            superseded_by = CASE WHEN {newest} > submission_id THEN {newest} END
         """
     ).fetchall()

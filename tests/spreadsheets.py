@@ -113,10 +113,11 @@ _STYLES = (
 
 def write_raw_xlsx(
     path: Path,
-    sheets: dict[str, str],
+    sheets: dict[str, str | Iterable[bytes]],
     *,
     extra_parts: dict[str, bytes | str] | None = None,
     compression: int = zipfile.ZIP_DEFLATED,
+    compresslevel: int | None = None,
 ) -> Path:
     """A minimal but valid xlsx whose worksheet parts are the given XML strings (see :func:`sheet_xml`)."""
     overrides, entries, rels = [], [], []
@@ -132,7 +133,7 @@ def write_raw_xlsx(
                 'relationships/styles" Target="styles.xml"/>')
     overrides.append('<Override PartName="/xl/styles.xml" '
                      'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>')
-    parts: dict[str, bytes | str] = {
+    parts: dict[str, bytes | str | Iterable[bytes]] = {
         "[Content_Types].xml": _CONTENT_TYPES.format(sheets="".join(overrides)),
         "_rels/.rels": _ROOT_RELS,
         "xl/workbook.xml": (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook {_NS} {_R_NS}>'
@@ -147,9 +148,14 @@ def write_raw_xlsx(
         parts[f"xl/worksheets/sheet{number}.xml"] = xml
     parts.update(extra_parts or {})
     path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", compression) as archive:
+    with zipfile.ZipFile(path, "w", compression, compresslevel=compresslevel) as archive:
         for name, data in parts.items():
-            archive.writestr(name, data)
+            if isinstance(data, (str, bytes)):
+                archive.writestr(name, data)
+            else:  # an iterable of byte chunks, streamed: large parts without building them in memory
+                with archive.open(name, "w", force_zip64=True) as part:
+                    for chunk in data:
+                        part.write(chunk)
     return path
 
 
