@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access.permissions import pages_for
 from loaders.agencies import agency_names
-from pages.common import ALL_AGENCIES, current_person, quarters_available
+from pages import gate
+from pages.common import ALL_AGENCIES, auth_mode, current_person, quarters_available
 
 st.set_page_config(page_title="Neglect outcomes dashboard", page_icon=":material/monitoring:", layout="wide")
 
@@ -41,26 +43,41 @@ PAGES = {
     "audits": st.Page("pages/audits.py", title="Case audits", icon=":material/fact_check:"),
     "upload": st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
     "about": st.Page("pages/about.py", title="About the data", icon=":material/info:"),
+    "audit_trail": st.Page("pages/audit_trail.py", title="Audit trail", icon=":material/history:"),
 }
 
+mode = auth_mode()
 person = current_person()
-navigation = st.navigation(list(PAGES.values()))
 st.html(STYLE)
 
-with st.sidebar:
-    if person.local:
-        st.warning("Local mode: no sign-in, you are the administrator. For use on this computer only.",
-                   icon=":material/warning:")
-    quarters = quarters_available()
-    if len(quarters) > 1:
-        st.select_slider("Quarters shown", options=quarters, value=(quarters[0], quarters[-1]),
-                         key="period_range", persist_state="session")
-    st.selectbox("Agency", [ALL_AGENCIES, *agency_names()], key="agency_filter", persist_state="session",
-                 help="Breaks charts down to one agency where the data has agencies (training, audits).")
-    st.toggle("Meeting mode", key="meeting_mode", persist_state="session",
-              help="Bigger type and charts for a projector; the action plan shows one action at a time.")
-
-if st.session_state.get("meeting_mode"):
-    st.html(MEETING_STYLE)
+# The navigation is built from the person's role: a page they may not see is never registered,
+# so its URL shows nothing.
+if mode == "none":
+    navigation = st.navigation([st.Page(gate.not_configured, title="Sign-in not configured", default=True)],
+                               position="hidden")
+elif person is None and not st.user.get("is_logged_in"):
+    navigation = st.navigation([st.Page(gate.sign_in, title="Sign in", default=True)], position="hidden")
+elif person is None:
+    navigation = st.navigation([st.Page(gate.no_access, title="No access", default=True)], position="hidden")
+else:
+    navigation = st.navigation([PAGES[name] for name in pages_for(person)])
+    with st.sidebar:
+        if mode == "local":
+            st.warning("Local mode: no sign-in, you are the administrator. For use on this computer only.",
+                       icon=":material/warning:")
+        else:
+            st.caption(f"Signed in as {person.label}")
+            st.button("Sign out", on_click=st.logout, key="sign_out")
+        if person.role != "scrutiny":
+            quarters = quarters_available()
+            if len(quarters) > 1:
+                st.select_slider("Quarters shown", options=quarters, value=(quarters[0], quarters[-1]),
+                                 key="period_range", persist_state="session")
+            st.selectbox("Agency", [ALL_AGENCIES, *agency_names()], key="agency_filter", persist_state="session",
+                         help="Breaks charts down to one agency where the data has agencies (training, audits).")
+            st.toggle("Meeting mode", key="meeting_mode", persist_state="session",
+                      help="Bigger type and charts for a projector; the action plan shows one action at a time.")
+    if st.session_state.get("meeting_mode"):
+        st.html(MEETING_STYLE)
 
 navigation.run()

@@ -11,8 +11,12 @@ from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from loaders.periods import Quarter
+
+# Set once: naming the template on every figure costs ~75 ms per chart in validation.
+pio.templates.default = "plotly_white"
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "triangle-down", "star"]
@@ -29,7 +33,6 @@ def _layout(fig: go.Figure, title: str, y_title: str, scale: float = 1.0, height
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": round(18 * scale)}},
         font={"size": round(13 * scale), "family": "Arial, Helvetica, sans-serif", "color": "#0b0c0c"},
-        template="plotly_white",
         height=round(height * scale),
         margin={"l": 60, "r": 20, "t": 60 + round(10 * scale), "b": 50},
         legend={"orientation": "h", "yanchor": "bottom", "y": -0.35, "x": 0},
@@ -206,7 +209,9 @@ def grouped_bars(
     names = [n for n in names if (data[series] == n).any()]
     patterns = ["", "/", ".", "x", "-", "|", "+", "\\"]
     fig = go.Figure()
-    for index, name in enumerate(names):
+    # Plotly draws a group's first trace at the bottom: add them in reverse so the first series is on top,
+    # and reverse the legend back to reading order.
+    for index, name in reversed(list(enumerate(names))):
         part = data[data[series] == name].assign(_c=lambda d: d[category].astype(str)).set_index("_c")
         part = part.reindex(categories)
         fig.add_trace(go.Bar(
@@ -217,7 +222,8 @@ def grouped_bars(
         ))
     fig.update_layout(barmode="group", showlegend=True)
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=categories[::-1], title="")
-    layout = _layout(fig, title, "", scale, height=max(320, 110 + 26 * len(categories) * max(len(names), 1)))
+    layout = _layout(fig, title, "", scale, height=max(320, 130 + 18 * len(categories) * max(len(names), 1)))
+    layout.update_layout(legend={"traceorder": "reversed"})
     layout.update_xaxes(type="linear", title=_axis_title(unit, x_label), ticksuffix="%" if unit == "%" else "")
     if x_range is not None:
         layout.update_xaxes(range=list(x_range))

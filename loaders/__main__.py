@@ -7,11 +7,16 @@ usage error.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
+import math
 import sys
 from pathlib import Path
 
+import pandas as pd
+
+from loaders.audit import CLI_ROLE, Actor
 from loaders.datasets import DATASETS
 from loaders.report import LoadReport
 from loaders.store import Store, StoreBusyError, default_db_path
@@ -26,12 +31,27 @@ def _user() -> str:
         return "cli"
 
 
+def _plain(value: object) -> object:
+    """A JSON-ready value: missing as null, dates as ISO, lists and numbers as themselves."""
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        return [_plain(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() and value.hour == 0 else value.isoformat()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
 def _print_report(report: LoadReport) -> None:
     headline = {
         "accepted": f"accepted as submission {report.submission_id}",
         "duplicate": f"duplicate of submission {report.submission_id}: nothing changed",
         "rejected": "rejected: nothing was written",
-        "checked": "checked (dry run): nothing was written",
+        "checked": "would be accepted (dry run): nothing was written",
     }[report.status]
     print(f"{report.file}: {headline}")
     for sheet in report.sheets:
@@ -69,7 +89,8 @@ def _load(argv: list[str]) -> int:
         status = 0
         for path in args.files:
             report = load_file(store, path, uploaded_by=args.by or _user(), agency=args.agency,
-                               dry_run=args.dry_run, skip_invalid_rows=args.skip_invalid_rows)
+                               dry_run=args.dry_run, skip_invalid_rows=args.skip_invalid_rows,
+                               actor=Actor(args.by or _user(), CLI_ROLE))
             if args.json:
                 print(json.dumps(report.to_json(), default=str), flush=True)
             else:
@@ -89,7 +110,8 @@ def _withdraw(argv: list[str]) -> int:
 
     with Store(args.db or default_db_path()) as store:
         try:
-            result = withdraw(store, args.submission_id, by=args.by or _user())
+            result = withdraw(store, args.submission_id, by=args.by or _user(),
+                              actor=Actor(args.by or _user(), CLI_ROLE))
         except WithdrawError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -109,7 +131,7 @@ def _history(argv: list[str]) -> int:
         history = submission_history(store)
     if args.json:
         for record in history.to_dict(orient="records"):
-            print(json.dumps(record, default=str))
+            print(json.dumps({key: _plain(value) for key, value in record.items()}))
     elif history.empty:
         print("no submissions yet")
     else:

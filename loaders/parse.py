@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pyarrow as pa
 
@@ -68,19 +69,31 @@ _LOOKUPS = {name: _lookup(dataset) for name, dataset in DATASETS.items()}
 
 
 def recognise(sheet: RawSheet) -> Recognition | None:
-    """Find the header row (within the first 20 rows) and the dataset it belongs to."""
+    """Find the header row (within the first 20 rows) and the dataset it belongs to.
+
+    A row belongs to a dataset when it holds all the dataset's signature columns and at least two of its
+    columns. Failing that, a near miss — some signature column and at least half the required columns —
+    is taken as that dataset, so the person hears which required column is missing rather than nothing."""
+    near_miss: tuple[int, Sequence[object], Dataset] | None = None
     for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         keys = [normalise_key(_header_text(cell)) for cell in row]
         best: tuple[int, Dataset] | None = None
         for name, dataset in DATASETS.items():
             lookup = _LOOKUPS[name]
             found = {lookup[k].key for k in keys if k in lookup}
-            if len(found) < 2 or not all(s in found for s in dataset.signature):
+            if len(found) < 2:
                 continue
-            if best is None or len(found) > best[0]:
-                best = (len(found), dataset)
+            if all(s in found for s in dataset.signature):
+                if best is None or len(found) > best[0]:
+                    best = (len(found), dataset)
+            elif near_miss is None and any(s in found for s in dataset.signature):
+                required = sum(c.key in found for c in dataset.required)
+                if required * 2 >= len(dataset.required):
+                    near_miss = (index, row, dataset)
         if best:
             return _map_columns(best[1], index, row)
+    if near_miss:
+        return _map_columns(near_miss[2], near_miss[0], near_miss[1])
     return None
 
 
@@ -116,11 +129,16 @@ class _Cells:
     def __init__(self, rows: list[list], start: int) -> None:
         self.rows = rows[start:]
         self.width = max((len(r) for r in self.rows), default=0)
+        self._uniform = all(len(r) == self.width for r in self.rows)
         self._columns: dict[int, tuple] = {}
 
     def column(self, position: int) -> tuple:
         if position not in self._columns:
-            self._columns[position] = tuple(r[position] if position < len(r) else None for r in self.rows)
+            if self._uniform and position < self.width:
+                # Calamine pads every row to the sheet's width: let C do the column extraction.
+                self._columns[position] = tuple(map(itemgetter(position), self.rows))
+            else:
+                self._columns[position] = tuple(r[position] if position < len(r) else None for r in self.rows)
         return self._columns[position]
 
 
@@ -146,7 +164,7 @@ def _parse_column(raw: tuple, convert: Callable[[object], object]) -> _ParsedCol
         except Invalid as exc:
             mapping[value] = None
             bad[value] = str(exc)
-    return _ParsedColumn([mapping[v] for v in raw], blank, bad, raw)
+    return _ParsedColumn(list(map(mapping.__getitem__, raw)), blank, bad, raw)
 
 
 def parse_sheet(
@@ -297,42 +315,48 @@ def _key_words(dataset: Dataset) -> str:
 
 
 def _dedupe(dataset: Dataset, values: dict[str, list], rows: list[int]) -> tuple[list[int], list[tuple[int, int]]]:
-    """Keep the first of rows sharing a natural key; return kept rows and (repeat, first) pairs."""
-    alternatives = [
-        (index, [values[k] for k in alt])
-        for index, alt in enumerate(dataset.natural_keys)
-        if any(v is not None for v in values[alt[0]])
-    ]
-    stored = [values[c.key] for c in dataset.stored_columns]
-    first_seen: dict[tuple, int] = {}
-    keep: list[int] = []
-    duplicates: list[tuple[int, int]] = []
-    for i in rows:
-        key = None
-        for index, lists in alternatives:
-            parts = tuple(col[i] for col in lists)
-            if None not in parts:
-                key = (index, *parts)
-                break
-        if key is None:
-            key = (-1, *(col[i] for col in stored))
-        if key in first_seen:
-            duplicates.append((i, first_seen[key]))
-        else:
-            first_seen[key] = i
-            keep.append(i)
-    return keep, duplicates
+    """Keep the first of rows sharing a natural key; return kept rows and (repeat, first) pairs.
+
+    The first natural key whose parts are all present identifies a row; a row with none complete
+    is identified by all its stored values."""
+    alternatives = [list(zip(*(values[k] for k in alt))) for alt in dataset.natural_keys
+                    if any(v is not None for v in values[alt[0]])]
+    whole: list[tuple] | None = None
+
+    def key_of(i: int) -> tuple:
+        nonlocal whole
+        for index, keys in enumerate(alternatives):
+            if None not in keys[i]:
+                return index, keys[i]
+        if whole is None:
+            whole = list(zip(*(values[c.key] for c in dataset.stored_columns)))
+        return -1, whole[i]
+
+    if len(alternatives) == 1 and all(None not in alternatives[0][i] for i in rows):
+        keys = [(0, alternatives[0][i]) for i in rows]
+    else:
+        keys = [key_of(i) for i in rows]
+    # Built from the end, so each key keeps its earliest row.
+    first_of = dict(zip(reversed(keys), reversed(rows)))
+    if len(first_of) == len(rows):
+        return list(rows), []
+    duplicates = [(i, first_of[k]) for i, k in zip(rows, keys) if first_of[k] != i]
+    repeated = {i for i, _ in duplicates}
+    return [i for i in rows if i not in repeated], duplicates
 
 
 def _to_arrow(dataset: Dataset, values: dict[str, list], keep: list[int], first_excel_row: int) -> pa.Table:
-    arrays: dict[str, pa.Array] = {"source_row": pa.array([first_excel_row + i for i in keep], pa.int32())}
+    """The kept rows as an Arrow table (built whole, then filtered in C with ``take``)."""
+    length = len(values[dataset.stored_columns[0].key])
+    arrays: dict[str, pa.Array] = {
+        "source_row": pa.array(range(first_excel_row, first_excel_row + length), pa.int32())}
     for column in dataset.stored_columns:
-        column_values = values[column.key]
-        arrays[column.key] = pa.array([column_values[i] for i in keep], _ARROW_TYPES[SQL_TYPES[column.kind]])
+        arrays[column.key] = pa.array(values[column.key], _ARROW_TYPES[SQL_TYPES[column.kind]])
         if column.kind == "source":
-            arrays["source_group"] = pa.array(
-                [codes.SOURCE_GROUPS.get(column_values[i]) for i in keep], pa.string())
-    return pa.table(arrays)
+            groups = codes.SOURCE_GROUPS
+            arrays["source_group"] = pa.array([groups.get(v) for v in values[column.key]], pa.string())
+    table = pa.table(arrays)
+    return table if len(keep) == length else table.take(pa.array(keep, pa.int64()))
 
 
 def _themes_to_arrow(themes: dict[str, _ParsedColumn], keep: list[int], first_excel_row: int) -> pa.Table:

@@ -10,12 +10,14 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
+from loaders import audit
 from loaders.agencies import DEFAULT_SUBMITTING_AGENCY, canonical_agency
+from loaders.audit import Actor
 from loaders.datasets import DATASETS
 from loaders.parse import ParsedSheet, parse_sheet, recognise
 from loaders.pseudonymise import Pseudonymiser, secret_for
@@ -141,9 +143,12 @@ def _duplicate_of(store: Store, report: LoadReport) -> int | None:
     )
 
 
-def commit(store: Store, prepared: Prepared, *, uploaded_by: str) -> LoadReport:
-    """Write a prepared file as one submission, or log why not. Never writes half a file."""
+def commit(store: Store, prepared: Prepared, *, uploaded_by: str, actor: Actor | None = None) -> LoadReport:
+    """Write a prepared file as one submission, or log why not. Never writes half a file.
+
+    The upload log and the audit trail get one row each, in the same transaction as the data."""
     report = prepared.report
+    actor = actor or Actor(uploaded_by)
     if report.sha256 and report.datasets:
         duplicate = _duplicate_of(store, report)
         if duplicate is not None:
@@ -151,18 +156,19 @@ def commit(store: Store, prepared: Prepared, *, uploaded_by: str) -> LoadReport:
             report.submission_id = int(duplicate)
             report.rows_loaded = 0
             report.message = f"already loaded as submission {duplicate}: nothing changed"
-            _log(store, report, uploaded_by)
+            with store.transaction() as cur:
+                _log(cur, report, uploaded_by, actor)
             return report
     if not prepared.loadable:
         report.status = "rejected"
         report.rows_loaded = 0
-        _log(store, report, uploaded_by)
+        with store.transaction() as cur:
+            _log(cur, report, uploaded_by, actor)
         return report
     with store.transaction() as cur:
-        submission_id = _write(cur, prepared, uploaded_by)
-    report.status = "accepted"
-    report.submission_id = submission_id
-    _log(store, report, uploaded_by)
+        report.submission_id = _write(cur, prepared, uploaded_by)
+        report.status = "accepted"
+        _log(cur, report, uploaded_by, actor)
     return report
 
 
@@ -205,14 +211,20 @@ def _write(cur, prepared: Prepared, uploaded_by: str) -> int:
     return int(submission_id)
 
 
-def _log(store: Store, report: LoadReport, uploaded_by: str) -> None:
-    first = str(report.errors[0]) if report.errors else (report.message or None)
-    with store.transaction() as cur:
-        cur.execute(
-            """INSERT INTO upload_log VALUES (nextval('upload_log_id_seq'), now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [report.file, report.sha256, report.agency, uploaded_by, report.status, report.submission_id,
-             report.datasets, len(report.errors), first],
-        )
+def _log(cur, report: LoadReport, uploaded_by: str, actor: Actor) -> None:
+    # The logged error leaves out the cell's value: it could be personal data typed in the wrong column.
+    first = replace(report.errors[0], value=None) if report.errors else None
+    summary = str(first) if first else (report.message or None)
+    cur.execute(
+        """INSERT INTO upload_log VALUES (nextval('upload_log_id_seq'), now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [report.file, report.sha256, report.agency, uploaded_by, report.status, report.submission_id,
+         report.datasets, len(report.errors), summary],
+    )
+    detail = f"{report.file}: {', '.join(report.datasets) or 'no dataset'}; {report.rows_loaded} rows loaded"
+    if report.errors:
+        detail += f"; {len(report.errors)} error(s), first: {summary}"
+    action = "action plan load" if "actions" in report.datasets else "upload"
+    audit.append(cur, actor, action, report.submission_id or report.file, report.status, detail)
 
 
 def pseudonymiser_for(store: Store) -> Pseudonymiser:
@@ -230,24 +242,26 @@ def load_file(
     dry_run: bool = False,
     limits: Limits = Limits(),
     progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> LoadReport:
-    """Read, validate and (unless ``dry_run``) commit one file."""
+    """Read, validate and (unless ``dry_run``) commit one file. A dry run writes nothing at all."""
     prepared = prepare(
         path, pseudonymiser_for(store), display_name=display_name, agency=agency,
         skip_invalid_rows=skip_invalid_rows, limits=limits, progress=progress,
     )
     if dry_run:
-        if prepared.report.sha256 and prepared.report.datasets and _duplicate_of(store, prepared.report):
-            prepared.report.status = "duplicate"
-        return prepared.report
-    return commit(store, prepared, uploaded_by=uploaded_by)
+        report = prepared.report
+        if report.sha256 and report.datasets and _duplicate_of(store, report):
+            report.status = "duplicate"
+        return report
+    return commit(store, prepared, uploaded_by=uploaded_by, actor=actor)
 
 
 class WithdrawError(ValueError):
     pass
 
 
-def withdraw(store: Store, submission_id: int, *, by: str) -> dict:
+def withdraw(store: Store, submission_id: int, *, by: str, actor: Actor | None = None) -> dict:
     """Withdraw a submission: its rows stop counting and what it superseded is current again."""
     with store.transaction() as cur:
         row = cur.execute(
@@ -266,6 +280,8 @@ def withdraw(store: Store, submission_id: int, *, by: str) -> dict:
             "SELECT DISTINCT dataset FROM submission_parts WHERE submission_id = ?", [submission_id]).fetchall()]
         for dataset in datasets:
             recompute(cur, dataset, agency)
+        audit.append(cur, actor or Actor(by), "withdraw", submission_id, "done",
+                     f"{agency}: {', '.join(datasets)}")
     return {"submission_id": submission_id, "agency": agency, "datasets": datasets, "withdrawn_by": by}
 
 

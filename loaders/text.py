@@ -14,7 +14,8 @@ EXCEL_ERRORS = frozenset(
 
 def clean_cell_text(value: str) -> str:
     """Trim a cell's text and fold non-breaking and repeated spaces into one space."""
-    return _SPACES.sub(" ", value.replace("\u00a0", " ").replace("\u202f", " ")).strip()
+    # str.split() splits on every Unicode space, non-breaking ones included.
+    return " ".join(value.split())
 
 
 def is_blank(value: object) -> bool:

@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from loaders.datasets import DATASETS
-from pages.common import counts, metrics_registry
+from pages.common import counts, metrics_registry, require
 
 POLARITY = {"higher": "Higher is better", "lower": "Lower is better", "neither": "Neither higher nor lower is better"}
 
+require("about")
 st.title("About the data")
 
 st.header("Measures")

@@ -22,10 +22,12 @@ from pages.common import (
     metrics_registry,
     ratings,
     record_decision_as,
+    require,
 )
 
 BADGE = {"Blue": "blue", "Green": "green", "Amber": "orange", "Red": "red", "No data": "gray"}
 
+require("actions")
 st.title("Action plan")
 plan = ratings()
 if plan.empty:

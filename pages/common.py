@@ -3,22 +3,26 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
+from access import writes
 from access.people import LOCAL_ADMIN, Person
-from charts import line_by_quarter
+from access.permissions import check_audit_trail, pages_for
+from access.roles import load_roles
 from charts.export import safe_csv
+from loaders.audit import audit_trail
 from loaders.periods import Quarter
 from loaders.status import latest_submissions, row_counts
 from loaders.store import Store, default_db_path
 from loaders.submit import submission_history
-from metrics import breakdowns
 from metrics.brag import rate_actions
 from metrics.compute import all_metrics, compute_all
 from metrics.decisions import decision_history
-from metrics.registry import Metric
 
 ALL_AGENCIES = "All agencies"
 
@@ -193,136 +197,56 @@ def fmt(value: object, unit: str) -> str:
     return f"{float(value):,.0f}"
 
 
-def current_person() -> Person:
-    """The signed-in person (local mode: the local administrator)."""
-    return st.session_state.get("person") or LOCAL_ADMIN
+
+# --- who is looking -----------------------------------------------------------------------------
+
+def auth_mode() -> str:
+    """``local`` (DASHBOARD_LOCAL=1: no sign-in, the person is admin), ``oidc`` (``[auth]`` in secrets)
+    or ``none`` (neither: the app shows no data)."""
+    if os.environ.get("DASHBOARD_LOCAL") == "1":
+        return "local"
+    try:
+        configured = "auth" in st.secrets
+    except (FileNotFoundError, StreamlitSecretNotFoundError):
+        configured = False
+    return "oidc" if configured else "none"
 
 
-# --- data pages (MASH, training, audits): breakdowns and captions -----------------------------
-
-POLARITY_WORDS = {"higher": "Higher is better.", "lower": "Lower is better.",
-                  "neither": "Neither higher nor lower is better in itself."}
-
-
-@st.cache_data(show_spinner=False)
-def _contact_outcomes(db: str) -> pd.DataFrame:
-    return breakdowns.contact_outcomes(get_store())
-
-
-@st.cache_data(show_spinner=False)
-def _audit_grades(db: str) -> pd.DataFrame:
-    return breakdowns.audit_grades(get_store())
+def _claims() -> list[str]:
+    claims: list[str] = []
+    for name in ("groups", "roles"):
+        value = st.user.get(name)
+        if isinstance(value, str):
+            claims.append(value)
+        elif isinstance(value, (list, tuple)):
+            claims.extend(str(v) for v in value)
+    return claims
 
 
-@st.cache_data(show_spinner=False)
-def _confidence_sums(db: str) -> pd.DataFrame:
-    return breakdowns.confidence_sums(get_store())
+def current_person() -> Person | None:
+    """The person using the app, with their role from the roles file; None when nobody with a role is signed in."""
+    mode = auth_mode()
+    if mode == "local":
+        return LOCAL_ADMIN
+    if mode == "oidc" and st.user.get("is_logged_in"):
+        email = st.user.get("email") or st.user.get("preferred_username")
+        return load_roles().person(email, _claims(), st.user.get("name"))
+    return None
 
 
-def contact_outcomes() -> pd.DataFrame:
-    """Contacts per quarter, source group and outcome, within the chosen quarters."""
-    return in_range(_contact_outcomes(_db())).reset_index(drop=True)
-
-
-def audit_grades() -> pd.DataFrame:
-    """Audit rows per quarter, agency and grade, within the chosen quarters."""
-    return in_range(_audit_grades(_db())).reset_index(drop=True)
-
-
-def confidence_sums() -> pd.DataFrame:
-    """Confidence sums per quarter, agency and course, within the chosen quarters."""
-    return in_range(_confidence_sums(_db())).reset_index(drop=True)
-
-
-def range_label(periods: pd.Series | list | None = None) -> str:
-    """``2025-26 Q1 to 2025-26 Q4`` for the chosen quarters (or those present in ``periods``)."""
-    if periods is not None and len(periods):
-        labels = sorted(set(periods), key=lambda label: Quarter.parse(label).index)
-        first, last = labels[0], labels[-1]
-    else:
-        chosen = period_range()
-        if chosen is None:
-            return ""
-        first, last = chosen
-    return first if first == last else f"{first} to {last}"
-
-
-def metric_caption(metric_id: str, extra: str | None = None) -> str:
-    """The metric's plain-English description and polarity, in one line under its chart."""
-    metric = metrics_registry().get(metric_id)
-    if metric is None:
-        return extra or ""
-    parts = [metric.description, POLARITY_WORDS.get(metric.polarity, "")]
-    if extra:
-        parts.append(extra)
-    return " ".join(p for p in parts if p)
-
-
-def action_target(metric_id: str) -> tuple[float, str] | None:
-    """The target of the first action in the plan measured by this metric, with a label naming the action
-    (``Target, action 1.1``), or None when no action measures it with a target."""
-    rated = ratings()
-    if rated.empty:
-        return None
-    rows = rated[(rated["measure"] == metric_id) & rated["target"].notna()]
-    if rows.empty:
-        return None
-    first = rows.iloc[0]
-    return float(first["target"]), f"Target, action {first['action_id']}"
-
-
-UNIT_SUFFIX = {"%": " (%)", "count": " (number)", "score": " (average score)"}
-DECIMALS = {"%": 1, "count": 0, "score": 2}
-
-
-def has_rows(dataset: str) -> bool:
-    """Whether the dataset has any current rows (so a page can show its empty state instead)."""
-    rows = counts()
-    found = rows[rows["dataset"] == dataset]
-    return bool(len(found)) and int(found["current_rows"].iloc[0]) > 0
-
-
-def rounded(frame: pd.DataFrame, unit: str, column: str = "value") -> pd.DataFrame:
-    """Values rounded as they are shown, so the chart and its table/CSV hold exactly the same figures."""
-    if frame.empty:
-        return frame
-    return frame.assign(**{column: frame[column].astype("float64").round(DECIMALS.get(unit, 1))})
-
-
-def metric_table(rows: pd.DataFrame, metric: Metric, value_name: str) -> pd.DataFrame:
-    """A metric's rows as a person reads them: quarter, value, and its numerator and denominator in words."""
-    columns = {"period": "Quarter", "value": value_name}
-    if metric.denominator:
-        columns |= {"numerator": metric.numerator, "denominator": metric.denominator}
-    return tidy(rows, columns)
-
-
-def metric_chart(metric_id: str, name: str, empty: str, *, agency: str | None = None,
-                 note: str | None = None, target: bool = True) -> None:
-    """One registered metric by quarter (overall, or one agency's), against its action's target if any,
-    as a chart block with the metric's description and polarity; ``empty`` says what to upload."""
-    metric = metrics_registry().get(metric_id)
-    rows = series(metric_id, agency=agency) if metric else pd.DataFrame()
-    if metric is None or rows.empty or not rows["value"].notna().any():
-        empty_state(empty)
-        return
-    title = metric.title + (f": {agency}" if agency else "") + UNIT_SUFFIX.get(metric.unit, "")
-    goal = action_target(metric_id) if target else None
-    data = rounded(rows, metric.unit)
-    fig = line_by_quarter(data, title, metric.unit, target=goal[0] if goal else None,
-                          target_label=goal[1] if goal else "Target", scale=meeting_scale())
-    chart_block(fig, metric_table(data, metric, title), name, caption=metric_caption(metric_id, note))
-
-
-def columns_for_charts(n: int = 2) -> list:
-    """Side-by-side columns for charts; one column (full width) in meeting mode."""
-    if st.session_state.get("meeting_mode"):
-        return [st.container() for _ in range(n)]
-    return list(st.columns(n, gap="large"))
+def require(page: str) -> Person:
+    """Stop the page unless the person's role includes it (the navigation already hides it)."""
+    person = current_person()
+    if person is None or page not in pages_for(person):
+        st.error("You do not have access to this page.")
+        st.stop()
+    return person
 
 
 def record_decision_as(person: Person, action_id: str, status: str, note: str, by: str, on) -> int:
-    """Record a partnership decision for this person (the sign-in issue adds the role check and audit)."""
-    from metrics.decisions import record_decision
+    return writes.decide(get_store(), person, action_id, status, note, by, on)
 
-    return record_decision(get_store(), action_id, status, note, by, on)
+
+def audit_rows(person: Person, **filters) -> pd.DataFrame:
+    check_audit_trail(person)
+    return audit_trail(get_store(), **filters)

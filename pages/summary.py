@@ -7,8 +7,9 @@ import streamlit as st
 
 from charts import BRAG_ORDER, brag_bar
 from metrics.summary import RAG_WORDS, aim_sentences, headlines, rag_counts, stale_datasets
-from pages.common import chart_block, empty_state, freshness, meeting_scale, metric_values, metrics_registry, ratings
+from pages.common import chart_block, empty_state, freshness, meeting_scale, metric_values, metrics_registry, ratings, require
 
+require("summary")
 st.title("How the partnership is doing")
 st.markdown(
     "Progress on the neglect action plan agreed after the joint targeted area inspection. "

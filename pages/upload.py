@@ -9,14 +9,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from access import writes
+from access.permissions import NotAllowed, upload_agency
 from loaders.agencies import agency_names
 from loaders.datasets import DATASETS
-from loaders.submit import Prepared, commit, prepare, pseudonymiser_for, withdraw
+from loaders.submit import Prepared, WithdrawError, prepare, pseudonymiser_for
 from loaders.template import write_template
-from pages.common import current_person, data_changed, get_store, history
+from pages.common import data_changed, get_store, history, require
 
+person = require("upload")
 st.title("Upload a return")
-person = current_person()
 store = get_store()
 
 st.markdown(
@@ -30,8 +32,8 @@ if person.role == "admin":
                           key="upload_agency", help="The agency whose return this is. Newer returns from the "
                           "same agency replace older ones for the dates they cover.")
 else:
-    agency = person.agency
-    st.markdown(f"Submitting agency: **{agency}**")
+    agency = upload_agency(person, None)
+    st.markdown(f"Submitting agency: **{agency}** (your uploads are always recorded under your own agency)")
 
 files = st.file_uploader("Choose files", type=["xlsx", "xlsm", "csv"], accept_multiple_files=True,
                          key="upload_files")
@@ -96,7 +98,11 @@ if files:
     ready = [p for p in prepared_files if p.loadable]
     if st.button(f"Load {len(ready)} file(s)", type="primary", disabled=not ready, key="confirm_load"):
         for prepared in prepared_files:
-            result = commit(store, prepared, uploaded_by=person.email)
+            try:
+                result = writes.upload(store, person, prepared)
+            except NotAllowed as exc:
+                st.error(f"{prepared.report.file}: {exc} — nothing was written.", icon=":material/block:")
+                continue
             if result.status == "accepted":
                 st.success(f"{result.file}: loaded as submission {result.submission_id} "
                            f"({result.rows_loaded} rows).", icon=":material/check_circle:")
@@ -120,6 +126,8 @@ for index, dataset in enumerate(DATASETS.values()):
     )
 
 st.header("Submission history")
+if message := st.session_state.pop("withdrawn_message", None):
+    st.success(message, icon=":material/check_circle:")
 submissions = history()
 if submissions.empty:
     st.info("Nothing has been uploaded yet.")
@@ -140,11 +148,15 @@ else:
                        "replaced counts again.", icon=":material/warning:")
             confirm, cancel = st.columns(2)
             if confirm.button("Yes, withdraw it", type="primary", key="withdraw_confirm"):
-                withdraw(store, int(pending), by=person.email)
                 st.session_state.pop("withdraw_pending", None)
-                data_changed()
-                st.success(f"Submission {pending} withdrawn.")
-                st.rerun()
+                try:
+                    writes.withdraw_submission(store, person, int(pending))
+                except (NotAllowed, WithdrawError) as exc:
+                    st.error(str(exc), icon=":material/block:")
+                else:
+                    data_changed()
+                    st.session_state["withdrawn_message"] = f"Submission {pending} withdrawn."
+                    st.rerun()
             if cancel.button("Cancel", key="withdraw_cancel"):
                 st.session_state.pop("withdraw_pending", None)
                 st.rerun()

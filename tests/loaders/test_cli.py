@@ -151,8 +151,6 @@ def test_withdraw_and_history(tmp_path, capsys):
     assert "good.xlsx" in lines[2] and "active" in lines[2]
 
 
-@pytest.mark.xfail(strict=True, reason="history --json prints pandas values: NaN/NaT, a list as its Python repr "
-                                       "and dates with 00:00:00 (loaders/__main__.py, not ours to change)")
 def test_history_json_is_valid_json_with_plain_values(tmp_path, capsys):
     db = tmp_path / "w.duckdb"
     with Store(db) as store:

@@ -97,13 +97,13 @@ def test_a_file_with_any_error_writes_no_rows_but_logs_the_attempt(store, tmp_pa
     report = load(store, path, uploaded_by="manager@example.org")
     assert (report.status, report.submission_id, report.rows_loaded) == ("rejected", None, 0)
     after = snapshot(store)
-    assert {t: rows for t, rows in after.items() if t != "upload_log"} == {
-        t: rows for t, rows in before.items() if t != "upload_log"}
+    assert {t: rows for t, rows in after.items() if not t.endswith("_log")} == {
+        t: rows for t, rows in before.items() if not t.endswith("_log")}
     assert len(after["upload_log"]) == len(before["upload_log"]) + 1
     log = store.rows("SELECT file_name, status, submission_id, datasets, error_count, first_error, uploaded_by "
                      "FROM upload_log ORDER BY log_id DESC LIMIT 1")
     assert log == [("mixed.xlsx", "rejected", None, ["contacts", "referrals"], 1,
-                    "sheet 'Contacts', row 51, column 'Contact Source': value '?': is not a recognised source; "
+                    "sheet 'Contacts', row 51, column 'Contact Source': is not a recognised source; "
                     + report.errors[0].message.split("; ", 1)[1], "manager@example.org")]
 
 

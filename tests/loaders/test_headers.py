@@ -128,3 +128,21 @@ def test_header_matching_ignores_case_punctuation_and_spacing():
     assert normalise_key("  Neglect\u00a0 identified? ") == normalise_key("neglect identified")
     assert normalise_key("Age of Child (Years)") == normalise_key("AGE OF CHILD YEARS")
     assert normalise_key("Follow-up confidence") == normalise_key("follow up confidence")
+
+
+@pytest.mark.parametrize(("rows", "dataset", "missing"), [
+    ([["Course date", "Course title", "Delegate agency", "Role"]], "training", ["Attended"]),
+    ([["Audit ID", "Audit date", "Agency", "GCP2 used"]], "audits", ["Overall grade"]),
+    ([["Child Unique ID", "Date of Contact", "Gender"]], "contacts", ["Contact source"]),
+])
+def test_a_sheet_missing_a_signature_column_is_told_which_required_column_is_missing(rows, dataset, missing):
+    recognition = recognise(RawSheet("Sheet1", rows))
+    assert recognition is not None
+    assert recognition.dataset.name == dataset
+    assert [c.header for c in recognition.missing] == missing
+
+
+def test_annex_a_lists_without_a_loaded_dataset_are_not_near_misses():
+    list_2 = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)",
+              "Assessment start date", "Assessment completion date", "Organisation completing assessment"]
+    assert recognise(RawSheet("List 2", [list_2])) is None

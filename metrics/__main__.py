@@ -1,0 +1,142 @@
+"""Command line: ``python -m metrics [--db PATH] [--json]``, ``... actions``, ``... decide ACTION_ID``.
+
+Exit status: 0 done; 1 a refused decision or an unusable database (message on stderr); 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.store import Store, StoreBusyError, default_db_path
+
+ACTION_KEYS = ("action_id", "measure", "latest_period", "latest_value", "baseline", "target", "trajectory_value",
+               "rag", "reason")
+VALUE_KEYS = ("metric", "period", "group", "value", "numerator", "denominator")
+
+
+class _Refused(Exception):
+    pass
+
+
+def _parser(prog: str, description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--db", type=Path, default=None,
+                        help="the DuckDB file (default: $DASHBOARD_DB, else data/dashboard.duckdb)")
+    return parser
+
+
+def _plain(value: object) -> object:
+    """JSON-ready: NaN and NA become null, numpy numbers plain Python, whole counts ints."""
+    if value is None or pd.isna(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isinf(value):
+        return None
+    return value
+
+
+def _open(path: Path | None, write: bool) -> Store:
+    path = path or default_db_path()
+    if not write and not path.exists():
+        raise _Refused(f"no database at {path}: load data first with python -m loaders")
+    try:
+        return Store(path, read_only=not write)
+    except StoreBusyError as exc:
+        raise _Refused(str(exc)) from exc
+
+
+def _print_values(store: Store, as_json: bool) -> None:
+    from metrics.compute import compute_all
+    from metrics.registry import BY_ID
+
+    frame = compute_all(store)
+    if as_json:
+        for row in frame.itertuples(index=False):
+            record = {k: _plain(v) for k, v in zip(VALUE_KEYS, row, strict=True)}
+            metric = BY_ID.get(record["metric"])
+            if metric and metric.unit == "count" and record["value"] is not None:
+                record["value"] = int(record["value"])
+            print(json.dumps(record))
+        return
+    if frame.empty:
+        print("No metric values: no current rows in any dataset.")
+        return
+    shown = frame.assign(group=frame["group"].fillna("(overall)"), value=frame["value"].round(2))
+    print(shown.to_string(index=False, na_rep=""))
+
+
+def _print_actions(store: Store, as_json: bool) -> None:
+    from metrics.brag import rate_actions
+
+    frame = rate_actions(store)
+    for record in frame.to_dict("records"):
+        if as_json:
+            print(json.dumps({k: _plain(record[k]) for k in ACTION_KEYS}))
+        else:
+            print(f"{record['action_id']:<8} {record['rag']:<8} {record['reason']}")
+    if frame.empty and not as_json:
+        print("No action plan loaded.")
+
+
+def _decide(args: argparse.Namespace) -> None:
+    from metrics.decisions import DecisionError, record_decision
+
+    store = _open(args.db, write=True)
+    try:
+        decision_id = record_decision(store, args.action_id, args.status, args.note, args.by, args.on)
+    except DecisionError as exc:
+        raise _Refused(f"decision refused: {exc}") from exc
+    finally:
+        store.close()
+    print(f"Recorded decision {decision_id}: action {args.action_id} is now {args.status.strip()}")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date like 2025-04-03: {text!r}") from exc
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in ("actions", "decide") else None
+    try:
+        if command == "decide":
+            parser = _parser("python -m metrics decide", "Record a partnership decision on an action.")
+            parser.add_argument("action_id")
+            parser.add_argument("--status", required=True,
+                                help="Not started, In progress, Evidence submitted or Agreed complete")
+            parser.add_argument("--note", required=True, help="what was decided, e.g. 'evidence accepted'")
+            parser.add_argument("--by", required=True, help="who decided (name or role)")
+            parser.add_argument("--on", type=_date, default=None, help="date of the decision (default today)")
+            _decide(parser.parse_args(argv[1:]))
+            return 0
+        if command == "actions":
+            parser = _parser("python -m metrics actions", "Rate every action in the current plan (BRAG).")
+        else:
+            parser = _parser("python -m metrics", "Print every metric value for every quarter.")
+        parser.add_argument("--json", action="store_true", help="one JSON object per line, nothing else")
+        args = parser.parse_args(argv[1:] if command else argv)
+        store = _open(args.db, write=False)
+        try:
+            (_print_actions if command else _print_values)(store, args.json)
+        finally:
+            store.close()
+        return 0
+    except _Refused as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

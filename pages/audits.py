@@ -1,0 +1,119 @@
+"""Case audits: grades by quarter, good-or-better against the action's target (by quarter and by agency),
+and a heatmap of theme results (% Yes) by quarter."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts import bar_by_group, heatmap, stacked_by_quarter
+from metrics.breakdowns import GRADE_ORDER, NOT_GRADED, grade_mix, pool_by_group
+from metrics.registry import THEME_PREFIX
+from pages.blocks import (
+    POLARITY_WORDS,
+    action_target,
+    audit_grades,
+    columns_for_charts,
+    has_rows,
+    metric_caption,
+    metric_chart,
+    range_label,
+    rounded,
+)
+from pages.common import (
+    agency_filter,
+    chart_block,
+    empty_state,
+    in_range,
+    meeting_scale,
+    metric_values,
+    metrics_registry,
+    require,
+    series,
+    tidy,
+)
+
+UPLOAD = ("Upload the multi-agency case audit return (one row per audited case per agency, with the overall grade "
+          "and a column per theme) to see {what}.")
+
+require("audits")
+st.title("Case audits")
+scale = meeting_scale()
+agency = agency_filter()
+shown = range_label()
+st.markdown(
+    "Multi-agency audits of children's cases, graded on Ofsted's scale, and how often each theme of good "
+    "practice (such as neglect recognised or the voice of the child) was found."
+    + (f" Quarters shown: **{shown}**." if shown else "")
+    + (f" Agency: **{agency}** (change it in the sidebar)." if agency else "")
+)
+
+if not has_rows("audits"):
+    empty_state(UPLOAD.format(what="grades by quarter, audits graded good or better by agency and the theme "
+                                   "results"))
+    st.stop()
+
+registry = metrics_registry()
+
+# --- Grades --------------------------------------------------------------------------------------
+st.subheader("Grades")
+left, right = columns_for_charts()
+with left:
+    mix = grade_mix(audit_grades(), agency)
+    if mix.empty:
+        empty_state(UPLOAD.format(what=f"audit grades{' for ' + agency if agency else ''}"))
+    else:
+        order = [g for g in (*GRADE_ORDER, NOT_GRADED) if (mix["grade"] == g).any()]
+        title = "Audit grades by quarter" + (f": {agency}" if agency else "") + " (number of audits)"
+        fig = stacked_by_quarter(mix, title, "count", group="grade", value="audits", group_order=order,
+                                 y_label="Audits", scale=scale)
+        table = tidy(mix.assign(share=mix["share"].round(1)),
+                     {"period": "Quarter", "grade": "Grade", "audits": "Audits",
+                      "share": "Share of the quarter's audits (%)"})
+        chart_block(fig, table, "audit-grades", caption=(
+            "Each agency's audit of a case counts once, graded Outstanding, Good, Requires improvement or "
+            "Inadequate. More Outstanding and Good is better."))
+with right:
+    metric_chart("audits.good_or_better", "audits-good-or-better", UPLOAD.format(what="audits graded good or better"),
+                 agency=agency)
+
+with st.container():
+    metric = registry["audits.good_or_better"]
+    rows = series("audits.good_or_better", by_group=True)
+    pooled = pool_by_group(rows, "%", groups=[agency] if agency else None)
+    pooled = pooled[pooled["denominator"].fillna(0) > 0]
+    if pooled.empty:
+        empty_state(UPLOAD.format(what="audits graded good or better by agency"))
+    else:
+        period_text = range_label(rows["period"])
+        title = f"Audits graded good or better, by agency, {period_text} (%)"
+        goal = action_target("audits.good_or_better")
+        data = rounded(pooled, "%")
+        fig = bar_by_group(data, title, "%", category="group", target=goal[0] if goal else None,
+                           y_label="Per cent of graded audits", scale=scale)
+        table = tidy(data.assign(period=period_text),
+                     {"period": "Quarters", "group": "Agency", "value": "Good or better (%)",
+                      "numerator": metric.numerator, "denominator": metric.denominator})
+        chart_block(fig, table, "audits-good-or-better-by-agency", caption=metric_caption(
+            "audits.good_or_better", "All the quarters shown are pooled: good or better over graded."
+            + (f" {goal[1]}: {goal[0]:.0f}%." if goal else "")))
+
+# --- Themes --------------------------------------------------------------------------------------
+st.subheader("Themes")
+values = metric_values()
+themes = in_range(values[values["metric"].str.startswith(THEME_PREFIX) & values["group"].isna()])
+themes = themes[themes["value"].notna()]
+if themes.empty:
+    empty_state(UPLOAD.format(what="the theme results (the return needs a column per theme, judged Yes, Partly, No "
+                                   "or N/A)"))
+else:
+    titles = {m: registry[m].title.removeprefix("Audits: ") if m in registry else m for m in set(themes["metric"])}
+    data = rounded(themes.assign(theme=themes["metric"].map(titles)), "%")
+    fig = heatmap(data, "Audit themes: share of audits judged Yes, by quarter (%)", row="theme", scale=scale)
+    table = tidy(data.sort_values(["theme", "period"]),
+                 {"theme": "Theme", "period": "Quarter", "value": "Judged Yes (%)", "numerator": "Judged Yes",
+                  "denominator": "Judged Yes, Partly or No"})
+    caption = ("For each theme, of the audits where auditors judged it, the share judged Yes. 'Partly' counts as "
+               "not yet; N/A and blank are left out. " + POLARITY_WORDS["higher"])
+    if agency:
+        caption += " Themes are shown for all agencies together."
+    chart_block(fig, table, "audit-themes", caption=caption)

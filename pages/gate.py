@@ -1,0 +1,33 @@
+"""The pages shown instead of the dashboard when there is no one to show it to."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from access.roles import load_roles
+
+
+def not_configured() -> None:
+    st.title("Sign-in is not configured")
+    st.markdown(
+        "This dashboard shows children's safeguarding data, so it shows nothing until sign-in is set up.\n\n"
+        "- **Council deployment:** add an `[auth]` section for Microsoft Entra ID to `.streamlit/secrets.toml` "
+        "(see the README) and list people in the roles file.\n"
+        "- **On your own computer with synthetic data:** run `make run`, which starts in local mode "
+        "(`DASHBOARD_LOCAL=1`, bound to 127.0.0.1)."
+    )
+
+
+def sign_in() -> None:
+    st.title("Neglect outcomes dashboard")
+    st.markdown("Sign in with your organisation's account to see the partnership's figures.")
+    st.button("Sign in", type="primary", on_click=st.login, key="sign_in")
+
+
+def no_access() -> None:
+    st.title("You do not have access yet")
+    email = st.user.get("email") or "your account"
+    contact = load_roles().contact
+    st.markdown(f"You are signed in as **{email}**, but you have not been given a role on this dashboard. "
+                f"Ask {contact} to add you.")
+    st.button("Sign out", on_click=st.logout, key="sign_out_no_access")

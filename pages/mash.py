@@ -1,0 +1,155 @@
+"""MASH and referrals: contacts (by source, timeliness, outcomes, neglect, conversion to referral),
+referrals (re-referrals, no further action) and child protection plans (started, neglect, repeat plans)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts import bar_by_group, stacked_by_quarter
+from metrics.breakdowns import SOURCE_GROUP_LABELS, outcome_labels, outcome_mix, referral_conversion, source_label
+from pages.blocks import (
+    POLARITY_WORDS,
+    action_target,
+    columns_for_charts,
+    contact_outcomes,
+    has_rows,
+    latest_period,
+    metric_caption,
+    metric_chart,
+    range_label,
+)
+from pages.common import (
+    chart_block,
+    empty_state,
+    meeting_scale,
+    require,
+    series,
+    tidy,
+)
+
+CONTACTS_UPLOAD = ("Upload the MASH contacts return (Annex A List 1 (contacts), with the MASH decision date, "
+                   "outcome and whether neglect was identified) to see {what}.")
+REFERRALS_UPLOAD = "Upload the referrals return (Annex A List 3 (referrals)) to see {what}."
+PLANS_UPLOAD = "Upload the child protection return (Annex A List 7 (child protection plans)) to see {what}."
+
+require("mash")
+st.title("MASH and referrals")
+scale = meeting_scale()
+shown = range_label()
+st.markdown(
+    "How contacts about children reach the Multi-Agency Safeguarding Hub (MASH), how quickly and how it decides, "
+    "and what happens next: referrals to children's social care and child protection plans."
+    + (f" Quarters shown: **{shown}** (change them in the sidebar)." if shown else "")
+)
+
+# --- Contacts ------------------------------------------------------------------------------------
+st.subheader("Contacts")
+if not has_rows("contacts"):
+    empty_state(CONTACTS_UPLOAD.format(what="contacts by source, MASH decisions within one working day, "
+                                            "outcomes, neglect identified and conversion to referral"))
+else:
+    left, right = columns_for_charts()
+    with left:
+        by_source = series("contacts.by_source", by_group=True)
+        if by_source.empty:
+            empty_state(CONTACTS_UPLOAD.format(what="contacts by source"))
+        else:
+            data = by_source.assign(source=by_source["group"].map(source_label))
+            order = [label for label in SOURCE_GROUP_LABELS.values() if label in set(data["source"])]
+            order += [label for label in dict.fromkeys(data["source"]) if label not in order]
+            title = "Contacts received, by source (number)"
+            fig = stacked_by_quarter(data, title, "count", group="source", group_order=order,
+                                     y_label="Contacts", scale=scale)
+            table = tidy(data.astype({"numerator": "Int64"}),
+                         {"period": "Quarter", "source": "Source", "numerator": "Contacts"})
+            chart_block(fig, table, "contacts-by-source", caption=metric_caption("contacts.by_source"))
+    with right:
+        metric_chart("contacts.decided_within_1wd", "mash-decisions-1wd",
+                     CONTACTS_UPLOAD.format(what="MASH decisions within one working day (the return needs the "
+                                                 "MASH decision date)"))
+
+    left, right = columns_for_charts()
+    with left:
+        metric_chart("contacts.awaiting_decision", "contacts-awaiting-decision",
+                     CONTACTS_UPLOAD.format(what="contacts awaiting a decision"))
+    with right:
+        outcomes = contact_outcomes()
+        mix = outcome_mix(outcomes)
+        if mix.empty or set(mix["outcome"]) == {"Not recorded"}:
+            empty_state(CONTACTS_UPLOAD.format(what="the MASH outcomes (the return needs the MASH outcome column)"))
+        else:
+            title = "What the MASH decided, by quarter (number of contacts)"
+            order = [o for o in outcome_labels() if o in set(mix["outcome"])]
+            fig = stacked_by_quarter(mix, title, "count", group="outcome", value="contacts", group_order=order,
+                                     y_label="Contacts", scale=scale)
+            table = tidy(mix.assign(share=mix["share"].round(1)),
+                         {"period": "Quarter", "outcome": "Outcome", "contacts": "Contacts",
+                          "share": "Share of the quarter's contacts (%)"})
+            chart_block(fig, table, "contact-outcomes", caption=(
+                "The next step the MASH decided for each contact: a strategy discussion, a referral to children's "
+                "social care, early help, information and advice, or no further action. "
+                + POLARITY_WORDS["neither"]))
+
+    left, right = columns_for_charts()
+    with left:
+        metric_chart("contacts.neglect_identified", "contacts-neglect-identified",
+                     CONTACTS_UPLOAD.format(what="the share of contacts where neglect was identified (the return "
+                                                 "needs the neglect identified column)"))
+    with right:
+        outcomes = contact_outcomes()
+        latest = None
+        recorded = outcomes[outcomes["outcome"] != "Not recorded"] if not outcomes.empty else outcomes
+        if not recorded.empty:
+            latest = latest_period(recorded["period"])
+        if latest is None:
+            empty_state(CONTACTS_UPLOAD.format(what="conversion to referral by source (the return needs the MASH "
+                                                    "outcome column)"))
+        else:
+            conversion = referral_conversion(outcomes[outcomes["period"] == latest], by_period=False)
+            conversion = conversion[conversion["with_outcome"] > 0].assign(value=lambda d: d["value"].round(1))
+            title = f"Contacts leading to a referral, by source, {latest} (%)"
+            goal = action_target("contacts.to_referral")
+            fig = bar_by_group(conversion, title, "%", category="source_group",
+                               target=goal[0] if goal else None, y_label="Per cent of contacts with an outcome",
+                               scale=scale)
+            table = tidy(conversion.assign(period=latest),
+                         {"period": "Quarter", "source_group": "Source", "value": "Led to a referral (%)",
+                          "to_referral": "Contacts with outcome Referral or Strategy discussion",
+                          "with_outcome": "Contacts with an outcome recorded"})
+            chart_block(fig, table, "conversion-by-source", caption=metric_caption(
+                "contacts.to_referral", "Shown by source for the latest quarter chosen; a small source's share "
+                                        "can swing on a few contacts (see the table)."))
+
+# --- Referrals -----------------------------------------------------------------------------------
+st.subheader("Referrals")
+if not has_rows("referrals"):
+    empty_state(REFERRALS_UPLOAD.format(what="referrals, re-referrals within 12 months and referrals ending in "
+                                             "no further action"))
+else:
+    left, right = columns_for_charts()
+    with left:
+        metric_chart("referrals.rereferral_12m", "rereferrals-12m", REFERRALS_UPLOAD.format(what="re-referrals"))
+    with right:
+        metric_chart("referrals.nfa", "referrals-nfa",
+                     REFERRALS_UPLOAD.format(what="referrals ending in no further action (the return needs the "
+                                                  "Referral NFA? column)"))
+    left, _ = columns_for_charts()
+    with left:
+        metric_chart("referrals.count", "referrals-count", REFERRALS_UPLOAD.format(what="referrals"))
+
+# --- Child protection plans ----------------------------------------------------------------------
+st.subheader("Child protection plans")
+if not has_rows("cp_plans"):
+    empty_state(PLANS_UPLOAD.format(what="plans started, plans under neglect and second or later plans"))
+else:
+    left, right = columns_for_charts()
+    with left:
+        metric_chart("cp_plans.started", "cp-plans-started", PLANS_UPLOAD.format(what="plans started"))
+    with right:
+        metric_chart("cp_plans.neglect_initial", "cp-plans-neglect",
+                     PLANS_UPLOAD.format(what="plans started under neglect"))
+    left, _ = columns_for_charts()
+    with left:
+        metric_chart("cp_plans.second_or_subsequent", "cp-plans-second",
+                     PLANS_UPLOAD.format(what="second or later plans (the return needs the number of previous "
+                                              "plans)"))
