@@ -46,6 +46,7 @@ def _pick(values: tuple | list, expr: str = "random()") -> str:
 def build(path: Path) -> Store:
     store = Store(path)
     con = store.con
+    con.execute("SET enable_progress_bar = false")
     meta = "1, 'Sheet1', CAST(i AS INTEGER), 'Children''s social care', true, NULL"
     child = f"sha256(CAST(CAST(floor(random() * {CHILDREN}) AS INTEGER) AS VARCHAR))"
     con.execute(f"""
@@ -110,7 +111,9 @@ def best_of(runs: int, fn: Callable[[], object]) -> float:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        store = build(Path(tmp) / "bench.duckdb")
+        path = Path(tmp) / "bench.duckdb"
+        build(path).close()
+        store = Store(path)  # timed as the app would see it: a freshly opened store
         scan = best_of(3, lambda: store.query("SELECT source_group, count(*) FROM contacts GROUP BY ALL"))
         secs = best_of(3, lambda: compute_all(store))
         print(json.dumps({"name": "metrics.compute_all_2.5m_contacts", "value": round(secs, 4), "unit": "s",

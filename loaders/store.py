@@ -92,6 +92,7 @@ def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
         );
         CREATE TABLE audit_themes (
             submission_id BIGINT NOT NULL,
+            sheet VARCHAR NOT NULL,
             source_row INTEGER NOT NULL,
             theme VARCHAR NOT NULL,
             theme_slug VARCHAR NOT NULL,

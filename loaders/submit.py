@@ -203,8 +203,9 @@ def _write(cur, prepared: Prepared, uploaded_by: str) -> int:
         if parsed.themes is not None and parsed.themes.num_rows:
             themes = parsed.themes  # noqa: F841 - read by DuckDB's replacement scan below
             cur.execute(
-                "INSERT INTO audit_themes SELECT $submission_id, source_row, theme, theme_slug, judgement FROM themes",
-                {"submission_id": submission_id},
+                "INSERT INTO audit_themes SELECT $submission_id, $sheet, source_row, theme, theme_slug, judgement"
+                " FROM themes",
+                {"submission_id": submission_id, "sheet": summary.sheet},
             )
     for dataset in {p.dataset.name for p in parts}:
         recompute(cur, dataset, report.agency)

@@ -88,11 +88,13 @@ def _print_actions(store: Store, as_json: bool) -> None:
 
 
 def _decide(args: argparse.Namespace) -> None:
+    from loaders.audit import CLI_ROLE, Actor
     from metrics.decisions import DecisionError, record_decision
 
     store = _open(args.db, write=True)
     try:
-        decision_id = record_decision(store, args.action_id, args.status, args.note, args.by, args.on)
+        decision_id = record_decision(store, args.action_id, args.status, args.note, args.by, args.on,
+                                      actor=Actor(args.by, CLI_ROLE))
     except DecisionError as exc:
         raise _Refused(f"decision refused: {exc}") from exc
     finally:

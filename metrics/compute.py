@@ -174,9 +174,9 @@ def _themes_sql() -> str:
     """Per quarter with audits, per theme found in current audits: Yes among Yes, Partly and No."""
     return f"""
         WITH a AS (
-            SELECT submission_id, source_row, {_q('audit_date')} AS q FROM audits WHERE is_current
+            SELECT submission_id, sheet, source_row, {_q('audit_date')} AS q FROM audits WHERE is_current
         ), j AS (
-            SELECT a.q, t.theme_slug, t.judgement FROM audit_themes t JOIN a USING (submission_id, source_row)
+            SELECT a.q, t.theme_slug, t.judgement FROM audit_themes t JOIN a USING (submission_id, sheet, source_row)
         ), agg AS (
             SELECT q, theme_slug,
                    count(*) FILTER (judgement IN ('Yes', 'Partly', 'No')) AS judged,
@@ -257,7 +257,7 @@ def theme_metrics(store: Store) -> list[Metric]:
     """One metric per audit theme present in current audits."""
     found = store.rows("""
         SELECT t.theme_slug, mode(t.theme)
-        FROM audit_themes t JOIN audits a USING (submission_id, source_row)
+        FROM audit_themes t JOIN audits a USING (submission_id, sheet, source_row)
         WHERE a.is_current GROUP BY t.theme_slug ORDER BY t.theme_slug
     """)
     return [theme_metric(slug, title) for slug, title in found]

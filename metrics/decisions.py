@@ -6,6 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
+from loaders import audit
+from loaders.audit import Actor
 from loaders.codes import ACTION_STATUSES
 from loaders.store import Store
 
@@ -22,7 +24,7 @@ def _canonical_status(status: str) -> str:
 
 
 def record_decision(store: Store, action_id: str, status: str, note: str, by: str,
-                    on: dt.date | None = None) -> int:
+                    on: dt.date | None = None, actor: Actor | None = None) -> int:
     """Append a decision and return its id; refuse an unknown action, status, empty name/note or a future date."""
     canonical = _canonical_status(status)
     action_id, note, by = action_id.strip(), note.strip(), by.strip()
@@ -46,6 +48,8 @@ def record_decision(store: Store, action_id: str, status: str, note: str, by: st
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [decision_id, action_id, canonical, note, by, on, dt.datetime.now()],
         )
+        audit.append(cur, actor or Actor(by), "decision", action_id, "done",
+                     f"{canonical} on {on:%d/%m/%Y} (decision {decision_id}): {note}")
     return int(decision_id)
 
 

@@ -7,7 +7,25 @@ import streamlit as st
 
 from charts import BRAG_ORDER, brag_bar
 from metrics.summary import RAG_WORDS, aim_sentences, headlines, rag_counts, stale_datasets
-from pages.common import chart_block, empty_state, freshness, meeting_scale, metric_values, metrics_registry, ratings, require
+from pages.common import (
+    chart_block,
+    empty_state,
+    freshness,
+    get_store,
+    meeting_scale,
+    metric_values,
+    metrics_registry,
+    ratings,
+    require,
+)
+
+
+@st.cache_data(show_spinner=False)
+def _words(db: str) -> tuple[list, dict[str, list[str]]]:
+    """Headlines and sentences per aim (suppressing every figure takes a few seconds: once per data change)."""
+    values, plan, registry = metric_values(), ratings(), metrics_registry()
+    return headlines(values, plan, registry), aim_sentences(values, plan, registry)
+
 
 require("summary")
 st.title("How the partnership is doing")
@@ -24,7 +42,7 @@ if values.empty and plan.empty:
     st.stop()
 
 st.header("Headline figures")
-figures = headlines(values, plan, registry)
+figures, sentences_by_aim = _words(str(get_store().path))
 if not figures:
     st.info("No measures have values yet.")
 columns = st.columns(3)
@@ -59,7 +77,7 @@ else:
                         "These count actions, not children, so they are not suppressed.")
 
     st.header("Progress by aim")
-    for aim, sentences in aim_sentences(values, plan, registry).items():
+    for aim, sentences in sentences_by_aim.items():
         st.subheader(aim)
         st.markdown(" ".join(sentences))
 

@@ -44,8 +44,8 @@ def add_rows(store: Store, dataset: str, rows: Iterable[dict], agency: str = "Ch
             cur.execute(f"INSERT INTO {dataset} ({names}) VALUES ({', '.join('?' * len(values))})",
                         list(values.values()))
             for theme, judgement in themes.items():
-                cur.execute("INSERT INTO audit_themes VALUES (?, ?, ?, ?, ?)",
-                            [sid, source_row, theme, slugify(theme), judgement])
+                cur.execute("INSERT INTO audit_themes VALUES (?, ?, ?, ?, ?, ?)",
+                            [sid, dataset, source_row, theme, slugify(theme), judgement])
     return sid
 
 

@@ -1,0 +1,70 @@
+"""Page benchmark: the AppTest script run time of every page, on the demo data and on 2.5 million contacts.
+
+Prints JSON lines {"name", "value", "unit", "baseline", "ratio"}; the baseline is the target
+(1 s per page on the demo data, 2 s with 2.5 million contacts). "cold" is the first run after
+start-up (queries computed), "warm" a later run (queries cached, as people see it most of the time).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGES = ["summary", "actions", "mash", "training", "audits", "upload", "about"]
+
+
+def emit(name: str, value: float, unit: str, baseline: float | None = None) -> None:
+    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit, "baseline": baseline,
+                      "ratio": round(value / baseline, 3) if baseline else None}), flush=True)
+
+
+def time_pages(db: Path, label: str, target: float) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DASHBOARD_DB"] = str(db)
+    os.environ["DASHBOARD_LOCAL"] = "1"
+    for page in PAGES:
+        runs = []
+        for _ in range(3):
+            app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+            app.run()
+            app.switch_page(f"pages/{page}.py")
+            started = time.perf_counter()
+            app.run()
+            runs.append(time.perf_counter() - started)
+            assert not app.exception, [e.value for e in app.exception]
+        emit(f"pages.{label}.{page}.cold", runs[0], "s", target)
+        emit(f"pages.{label}.{page}.warm", min(runs[1:]), "s", target)
+
+
+def main() -> None:
+    os.environ.setdefault("DASHBOARD_SECRET", "bench")
+    from bench.bench_metrics import build
+    from loaders.demo import write_demo_files
+    from loaders.demo_load import load_demo
+    from loaders.store import Store
+    from loaders.submit import load_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        demo = Path(folder) / "demo.duckdb"
+        with Store(demo) as store:
+            load_demo(store, quiet=True)
+        time_pages(demo, "demo", 1.0)
+        big = Path(folder) / "big.duckdb"
+        build(big).close()
+        demo_files = write_demo_files(Path(folder) / "files")
+        with Store(big) as store:  # the demo action plan gives the pages a plan to rate
+            plan = next(path for path in demo_files if "action_plan" in path.name)
+            load_file(store, plan, uploaded_by="bench", agency="Safeguarding partnership")
+        time_pages(big, "2.5m_contacts", 2.0)
+
+
+if __name__ == "__main__":
+    main()
