@@ -5,14 +5,18 @@ Run with ``make run`` (or ``streamlit run dashboard.py``). Each page is a file i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from access.permissions import pages_for
 from loaders.agencies import agency_names
 from pages import gate
-from pages.common import ALL_AGENCIES, auth_mode, current_person, quarters_available
+from pages.common import ALL_AGENCIES, auth_mode, current_person, entry_script, quarters_available
 
-st.set_page_config(page_title="Neglect outcomes dashboard", page_icon=":material/monitoring:", layout="wide")
+# A local icon: a material icon as favicon would be fetched from an outside font server.
+FAVICON = Path(__file__).resolve().parent / "data" / "favicon.png"
+st.set_page_config(page_title="Neglect outcomes dashboard", page_icon=str(FAVICON), layout="wide")
 
 STYLE = """
 <style>
@@ -80,4 +84,5 @@ else:
     if st.session_state.get("meeting_mode"):
         st.html(MEETING_STYLE)
 
-navigation.run()
+with entry_script():
+    navigation.run()

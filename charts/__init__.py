@@ -18,6 +18,7 @@ from loaders.periods import Quarter
 # Set once: naming the template on every figure costs ~75 ms per chart in validation.
 pio.templates.default = "plotly_white"
 
+TEXT = "#0b0c0c"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "triangle-down", "star"]
 BRAG_COLOURS = {"Blue": "#1d70b8", "Green": "#00703c", "Amber": "#f47738", "Red": "#d4351c", "No data": "#505a5f"}
@@ -35,11 +36,14 @@ def _layout(fig: go.Figure, title: str, y_title: str, scale: float = 1.0, height
         font={"size": round(13 * scale), "family": "Arial, Helvetica, sans-serif", "color": "#0b0c0c"},
         height=round(height * scale),
         margin={"l": 60, "r": 20, "t": 60 + round(10 * scale), "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": -0.35, "x": 0},
+        # Outside the plot on the right: plotly widens the margin for it, so it never covers the data.
+        legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02, "xanchor": "left"},
         yaxis_title=y_title,
         hoverlabel={"font_size": round(13 * scale)},
     )
     fig.update_xaxes(type="category")
+    fig.update_xaxes(tickfont_color=TEXT, title_font_color=TEXT)
+    fig.update_yaxes(tickfont_color=TEXT, title_font_color=TEXT)
     return fig
 
 
@@ -167,7 +171,7 @@ def trajectory(
         ))
     if due_period and due_period in order:
         fig.add_vline(x=order.index(due_period), line={"color": "#505a5f", "dash": "dot"},
-                      annotation_text=f"Due {due_period}", annotation_position="top left")
+                      annotation_text=f"Due {due_period}", annotation_position="bottom left")
     fig.update_xaxes(categoryorder="array", categoryarray=order, title="Financial quarter")
     fig.update_yaxes(ticksuffix="%" if unit == "%" else "")
     return _layout(fig, title, _axis_title(unit, None), scale)

@@ -151,5 +151,5 @@ else:
     for aim, actions in shown.groupby("priority_area", sort=False):
         st.header(str(aim))
         for _, action in actions.iterrows():
-            with st.expander(f"{action['action_id']} · {action['action']} — {action['rag']}"):
+            with st.expander(f"**{action['rag']}** · {action['action_id']} · {action['action']}"):
                 _show_action(action)

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -167,7 +170,8 @@ def meeting_scale() -> float:
 
 def chart_block(fig: go.Figure, data: pd.DataFrame, name: str, *, caption: str | None = None) -> None:
     """A chart, its data as a table, and a CSV download of exactly that data."""
-    st.plotly_chart(fig, key=f"chart-{name}", config={"displaylogo": False})
+    # theme=None keeps our own colours: Streamlit's chart theme greys axis text below AA contrast.
+    st.plotly_chart(fig, key=f"chart-{name}", config={"displaylogo": False}, theme=None)
     if caption:
         st.caption(caption)
     with st.expander("View as table"):
@@ -234,8 +238,39 @@ def current_person() -> Person | None:
     return None
 
 
+_entry = threading.local()
+
+
+@contextmanager
+def entry_script() -> Iterator[None]:
+    """Marks a script run that went through ``dashboard.py`` (and so through its role-built navigation)."""
+    _entry.active = True
+    try:
+        yield
+    finally:
+        _entry.active = False
+
+
+def _never_run_pages_directly() -> None:
+    # Streamlit runs a file in pages/ directly, with a navigation of every file in the folder, until the
+    # first st.navigation call in the process. Turn that off as soon as any page is imported.
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - a Streamlit without the v1 pages folder behaviour
+        return
+    PagesManager.uses_pages_directory = False
+
+
+_never_run_pages_directly()
+
+
 def require(page: str) -> Person:
-    """Stop the page unless the person's role includes it (the navigation already hides it)."""
+    """Stop the page unless the person's role includes it (the navigation already hides it).
+
+    A page run without the entry script (a deep link served before the navigation existed) is rerun
+    through ``dashboard.py``, so the role-built navigation decides."""
+    if not getattr(_entry, "active", False):
+        st.rerun()
     person = current_person()
     if person is None or page not in pages_for(person):
         st.error("You do not have access to this page.")

@@ -48,8 +48,8 @@ if not figures:
 columns = st.columns(3)
 for index, figure in enumerate(figures):
     with columns[index % 3].container(border=True):
-        st.metric(f"{figure.title} ({figure.period})", figure.value)
-        lines = []
+        st.metric(figure.title, figure.value, help=registry[figure.metric_id].description)
+        lines = [f"Latest quarter: {figure.period}"]
         if figure.previous_period:
             lines.append(f"Since {figure.previous_period}: {figure.change_previous}")
         if figure.baseline_period:
