@@ -14,6 +14,7 @@ from pages.blocks import (
     audit_grades,
     columns_for_charts,
     has_rows,
+    intro,
     metric_caption,
     metric_chart,
     range_label,
@@ -39,13 +40,8 @@ require("audits")
 st.title("Case audits")
 scale = meeting_scale()
 agency = agency_filter()
-shown = range_label()
-st.markdown(
-    "Multi-agency audits of children's cases, graded on Ofsted's scale, and how often each theme of good "
-    "practice (such as neglect recognised or the voice of the child) was found."
-    + (f" Quarters shown: **{shown}**." if shown else "")
-    + (f" Agency: **{agency}** (change it in the sidebar)." if agency else "")
-)
+intro("Multi-agency audits of children's cases, graded on Ofsted's scale, and how often each theme of good "
+      "practice (such as neglect recognised or the voice of the child) was found.", agency=agency)
 
 if not has_rows("audits"):
     empty_state(UPLOAD.format(what="grades by quarter, audits graded good or better by agency and the theme "

@@ -71,6 +71,16 @@ def latest_period(periods: pd.Series) -> str | None:
     return max(labels, key=lambda label: Quarter.parse(label).index) if labels else None
 
 
+def intro(text: str, *, agency: str | None = None) -> None:
+    """A page's opening paragraph, saying which quarters (and agency) the charts show."""
+    shown = range_label()
+    st.markdown(
+        text
+        + (f" Quarters shown: **{shown}** (change them in the sidebar)." if shown else "")
+        + (f" Agency: **{agency}**." if agency else "")
+    )
+
+
 def range_label(periods: pd.Series | list | None = None) -> str:
     """``2025-26 Q1 to 2025-26 Q4`` for the chosen quarters (or those present in ``periods``)."""
     if periods is not None and len(periods):

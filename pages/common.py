@@ -270,6 +270,7 @@ def require(page: str) -> Person:
     A page run without the entry script (a deep link served before the navigation existed) is rerun
     through ``dashboard.py``, so the role-built navigation decides."""
     if not getattr(_entry, "active", False):
+        _never_run_pages_directly()
         st.rerun()
     person = current_person()
     if person is None or page not in pages_for(person):

@@ -13,10 +13,10 @@ from pages.blocks import (
     columns_for_charts,
     contact_outcomes,
     has_rows,
+    intro,
     latest_period,
     metric_caption,
     metric_chart,
-    range_label,
 )
 from pages.common import (
     chart_block,
@@ -35,12 +35,8 @@ PLANS_UPLOAD = "Upload the child protection return (Annex A List 7 (child protec
 require("mash")
 st.title("MASH and referrals")
 scale = meeting_scale()
-shown = range_label()
-st.markdown(
-    "How contacts about children reach the Multi-Agency Safeguarding Hub (MASH), how quickly and how it decides, "
-    "and what happens next: referrals to children's social care and child protection plans."
-    + (f" Quarters shown: **{shown}** (change them in the sidebar)." if shown else "")
-)
+intro("How contacts about children reach the Multi-Agency Safeguarding Hub (MASH), how quickly and how it decides, "
+      "and what happens next: referrals to children's social care and child protection plans.")
 
 # --- Contacts ------------------------------------------------------------------------------------
 st.subheader("Contacts")

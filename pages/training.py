@@ -12,6 +12,7 @@ from pages.blocks import (
     columns_for_charts,
     confidence_sums,
     has_rows,
+    intro,
     metric_caption,
     metric_chart,
     range_label,
@@ -37,13 +38,8 @@ require("training")
 st.title("Workforce training")
 scale = meeting_scale()
 agency = agency_filter()
-shown = range_label()
-st.markdown(
-    "Multi-agency training on neglect: how many sessions ran, who came, and whether delegates felt more "
-    "confident afterwards, and still did 6-8 weeks later."
-    + (f" Quarters shown: **{shown}**." if shown else "")
-    + (f" Agency: **{agency}** (change it in the sidebar)." if agency else "")
-)
+intro("Multi-agency training on neglect: how many sessions ran, who came, and whether delegates felt more "
+      "confident afterwards, and still did 6-8 weeks later.", agency=agency)
 
 if not has_rows("training"):
     empty_state(UPLOAD.format(what="sessions held, attendance and attendance rate by agency, and delegates' "
