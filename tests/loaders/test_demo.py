@@ -293,3 +293,19 @@ def test_action_plan_baselines_come_from_the_data(records):
     rerefer = values["referrals.rereferral_12m"]
     assert rerefer["2024-25 Q2"] > rerefer["2025-26 Q4"] + 3
     assert all(3800 <= n <= 4400 for n in values["contacts.count"].values())
+
+
+def test_the_whole_demo_loads_through_the_real_loaders_without_an_error(demo_files, tmp_path):
+    from loaders.store import Store
+    from loaders.submit import load_file
+
+    files = demo_files
+    with Store(tmp_path / "demo.duckdb") as store:
+        reports = [load_file(store, path, uploaded_by="test") for path in files]
+        assert [(r.file, r.status, r.errors) for r in reports] == [(p.name, "accepted", []) for p in files]
+        assert all(r.warnings == [] for r in reports)
+        assert {c for r in reports for c in r.dropped_columns} == {"Allocated Worker"}
+        # Overlapping six-month returns never double count: each contact counts once.
+        assert store.scalar("SELECT count(*) FROM contacts WHERE is_current") == store.scalar(
+            "SELECT count(DISTINCT (child_key, contact_date, source_code)) FROM contacts")
+        assert store.scalar("SELECT count(*) FROM actions WHERE is_current") == 14
