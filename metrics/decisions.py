@@ -30,9 +30,9 @@ def record_decision(store: Store, action_id: str, status: str, note: str, by: st
     action_id, note, by = action_id.strip(), note.strip(), by.strip()
     on = on or dt.date.today()
     if not by:
-        raise DecisionError("say who made the decision (--by)")
+        raise DecisionError("say who made the decision")
     if not note:
-        raise DecisionError("add a note saying what was decided (--note)")
+        raise DecisionError("add a note saying what was decided")
     if on > dt.date.today():
         raise DecisionError(f"the decision date {on.isoformat()} is in the future")
     with store.transaction() as cur:

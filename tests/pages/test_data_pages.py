@@ -10,25 +10,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders.demo_load import load_demo
 from loaders.store import Store
 from tests.metrics.helpers import add_rows, contact
+from tests.pages.helpers import APP
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 PAGES = {
     "pages/mash.py": ("MASH and referrals", ["Annex A List 1", "Annex A List 3", "Annex A List 7"]),
     "pages/training.py": ("Workforce training", ["training register"]),
     "pages/audits.py": ("Case audits", ["case audit return"]),
 }
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database with the synthetic demo data, shared by this module's tests (loading takes a while)."""
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    with Store(path) as store:
-        load_demo(store, quiet=True)
-    return path
 
 
 def _open(page: str, db: Path, monkeypatch: pytest.MonkeyPatch, **state) -> AppTest:
