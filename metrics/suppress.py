@@ -9,6 +9,7 @@ calculation uses the unsuppressed figures. Other symbols: ``x`` unavailable, ``z
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,26 +27,29 @@ TOTALS_FROM = {"contacts.by_source": "contacts.count"}
 NOT_PEOPLE = {"training.sessions"}
 
 
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def _is_small(value: object, threshold: int) -> bool:
-    return value is not None and not pd.isna(value) and 1 <= float(value) <= threshold
+    return not _missing(value) and 1 <= float(value) <= threshold
 
 
-def _protected(parts: pd.Series, total: object, threshold: int) -> pd.Series:
+def _protected(parts: list[object], total: object, threshold: int) -> list[bool]:
     """Which parts of one count column to hide: primary (1 to threshold) and secondary suppression."""
-    hidden = parts.map(lambda v: _is_small(v, threshold)).astype(bool)
-    if total is None or pd.isna(total) or _is_small(total, threshold):
+    hidden = [_is_small(v, threshold) for v in parts]
+    if _missing(total) or _is_small(total, threshold):
         return hidden
     # One hidden part is recoverable as total minus the shown parts: hide the next smallest non-zero part.
-    numbers = parts.astype("Float64").astype("float64")
-    if hidden.sum() == 1:
-        candidates = numbers[~hidden & (numbers > 0)]
-        if not candidates.empty:
-            hidden[candidates.idxmin()] = True
+    if sum(hidden) == 1:
+        candidates = [(float(v), i) for i, v in enumerate(parts) if not hidden[i] and not _missing(v) and float(v) > 0]
+        if candidates:
+            hidden[min(candidates)[1]] = True
     return hidden
 
 
 def _number(value: object, decimals: int, unit: str) -> str:
-    if value is None or pd.isna(value):
+    if _missing(value):
         return UNAVAILABLE
     value = float(value)
     if unit == "count":
@@ -54,6 +58,47 @@ def _number(value: object, decimals: int, unit: str) -> str:
     if value != 0 and float(text) == 0:
         return LOW
     return text
+
+
+def _value_text(row: Mapping[str, object], unit: str, decimals: int) -> str:
+    denominator = row.get("denominator")
+    if unit != "count" and not _missing(denominator) and float(denominator) == 0:
+        return NOT_APPLICABLE
+    return _number(row.get("value"), decimals, unit)
+
+
+def _shown(rows: list[dict], total: Mapping[str, object] | None, unit: str, decimals: int,
+           threshold: int) -> list[dict[str, str]]:
+    """Display strings for each part, then (when given) the total, as dicts of value/numerator/denominator."""
+    rows = [dict(r) for r in rows] + ([dict(total)] if total is not None else [])
+    for row in rows:
+        row.setdefault("numerator", None)
+        row.setdefault("denominator", None)
+        if unit == "count":
+            row.setdefault("value", row["numerator"])
+        else:
+            row.setdefault("value", None)
+    parts = rows[:-1] if total is not None else rows
+    hidden: dict[str, list[bool]] = {}
+    for column in _COUNTED[unit]:
+        total_value = total.get(column) if total is not None else None
+        mask = _protected([r[column] for r in parts], total_value, threshold)
+        if total is not None:
+            mask.append(_is_small(total_value, threshold))
+        hidden[column] = mask
+    row_hidden = [any(masks[i] for masks in hidden.values()) for i in range(len(rows))]
+    out = []
+    for i, row in enumerate(rows):
+        shown = {"value": SUPPRESSED if row_hidden[i] else _value_text(row, unit, decimals)}
+        for column in ("numerator", "denominator"):
+            if column == "denominator" and unit == "count":
+                shown[column] = NOT_APPLICABLE
+            elif column in hidden and hidden[column][i] or unit == "score" and column == "numerator" and row_hidden[i]:
+                shown[column] = SUPPRESSED
+            else:
+                shown[column] = _number(row[column], decimals, "count")
+        out.append(shown)
+    return out
 
 
 def suppress(parts: pd.DataFrame, total: Mapping[str, object] | pd.Series | None = None, *,
@@ -65,44 +110,9 @@ def suppress(parts: pd.DataFrame, total: Mapping[str, object] | pd.Series | None
     up to; without it there is no secondary suppression (nothing to recover a part from).
     Returns string columns value, numerator, denominator indexed like ``parts``, plus a row ``"total"``.
     """
-    frame = parts.copy()
-    if total is not None:
-        frame = pd.concat([frame, pd.DataFrame([dict(total)], index=[TOTAL])])
-    for column in ("numerator", "denominator", "value"):
-        if column not in frame:
-            frame[column] = frame["numerator"] if column == "value" and unit == "count" else None
-    in_parts = frame.index != TOTAL if total is not None else [True] * len(frame)
-
-    hidden: dict[str, pd.Series] = {}
-    for column in _COUNTED[unit]:
-        total_value = frame.at[TOTAL, column] if total is not None else None
-        mask = _protected(frame.loc[in_parts, column], total_value, threshold).reindex(frame.index, fill_value=False)
-        if total is not None:
-            mask[TOTAL] = _is_small(total_value, threshold)
-        hidden[column] = mask
-    row_hidden = pd.concat(hidden.values(), axis=1).any(axis=1)
-
-    out = pd.DataFrame(index=frame.index)
-    out["value"] = [SUPPRESSED if row_hidden[key] else _value_text(row, unit, decimals)
-                    for key, row in frame.iterrows()]
-    for column in ("numerator", "denominator"):
-        if column == "denominator" and unit == "count":
-            out[column] = NOT_APPLICABLE
-            continue
-        texts = frame[column].map(lambda v: _number(v, decimals, "count"))
-        # A score's numerator is a sum of scores, not people: it is hidden with its row.
-        if column in hidden:
-            texts = texts.mask(hidden[column], SUPPRESSED)
-        elif unit == "score" and column == "numerator":
-            texts = texts.mask(row_hidden, SUPPRESSED)
-        out[column] = texts
-    return out
-
-
-def _value_text(row: pd.Series, unit: str, decimals: int) -> str:
-    if unit != "count" and not pd.isna(row["denominator"]) and float(row["denominator"]) == 0:
-        return NOT_APPLICABLE
-    return _number(row["value"], decimals, unit)
+    shown = _shown(parts.to_dict("records"), dict(total) if total is not None else None, unit, decimals, threshold)
+    index = list(parts.index) + ([TOTAL] if total is not None else [])
+    return pd.DataFrame(shown, index=index, columns=["value", "numerator", "denominator"])
 
 
 def suppress_values(frame: pd.DataFrame, decimals: int = 1, threshold: int = 5) -> pd.DataFrame:
@@ -110,25 +120,32 @@ def suppress_values(frame: pd.DataFrame, decimals: int = 1, threshold: int = 5) 
 
     Each metric and quarter is suppressed as one breakdown: the overall row is the total, the groups its parts.
     """
-    pieces = []
-    for (metric_id, period), rows in frame.groupby(["metric", "period"], sort=False):
+    if frame.empty:
+        return frame.assign(value_shown=None, numerator_shown=None, denominator_shown=None)
+    records = frame.to_dict("records")
+    groups: dict[tuple[str, str], list[int]] = {}
+    for position, row in enumerate(records):
+        groups.setdefault((row["metric"], row["period"]), []).append(position)
+    overall_of = {key: next((p for p in positions if _missing(records[p]["group"])), None)
+                  for key, positions in groups.items()}
+    shown: list[dict[str, str] | None] = [None] * len(records)
+    for (metric_id, period), positions in groups.items():
         metric = BY_ID.get(metric_id) or get(metric_id)
         unit = metric.unit if metric else "count"
         limit = 0 if metric_id in NOT_PEOPLE else threshold
-        overall = rows[rows["group"].isna()]
-        total_rows = overall
-        if metric_id in TOTALS_FROM:
-            total_rows = frame[(frame["metric"] == TOTALS_FROM[metric_id]) & (frame["period"] == period)
-                               & frame["group"].isna()]
-        parts = rows[rows["group"].notna()]
-        total = total_rows.iloc[0][["value", "numerator", "denominator"]] if len(total_rows) else None
-        shown = suppress(parts[["value", "numerator", "denominator"]], total, unit=unit, decimals=decimals,
-                         threshold=limit)
-        display = shown.drop(index=TOTAL) if total is not None else shown
-        if len(overall):
-            display = pd.concat([shown.loc[[TOTAL]].set_axis(overall.index), display])
-        pieces.append(rows.join(display.add_suffix("_shown")))
-    if not pieces:
-        return frame.assign(value_shown=None, numerator_shown=None, denominator_shown=None)
-    return pd.concat(pieces).loc[frame.index]
-
+        overall = overall_of[(metric_id, period)]
+        total_at = overall_of.get((TOTALS_FROM[metric_id], period)) if metric_id in TOTALS_FROM else overall
+        parts = [p for p in positions if p != overall]
+        total = None
+        if total_at is not None:
+            total = {k: records[total_at][k] for k in ("value", "numerator", "denominator")}
+        result = _shown([{k: records[p][k] for k in ("value", "numerator", "denominator")} for p in parts],
+                        total, unit, decimals, limit)
+        for p, display in zip(parts, result):
+            shown[p] = display
+        if overall is not None:
+            shown[overall] = result[-1]
+    out = frame.copy()
+    for column in ("value", "numerator", "denominator"):
+        out[f"{column}_shown"] = [s[column] for s in shown]
+    return out
