@@ -7,9 +7,11 @@ file as one submission in one transaction (rows, provenance, supersede), or noth
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -55,6 +57,21 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cycle collector while a sheet is read and checked.
+
+    Reading creates millions of cells and tuples, none of them in reference cycles; without this the
+    collector walks all of them again and again and reading takes a third longer."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def prepare(
     path: Path,
     pseudonymise: Callable[[str], str],
@@ -67,6 +84,22 @@ def prepare(
     progress: Progress | None = None,
 ) -> Prepared:
     """Read and validate a file; nothing is written."""
+    with _no_cyclic_gc():
+        return _prepare(path, pseudonymise, display_name=display_name, agency=agency,
+                        skip_invalid_rows=skip_invalid_rows, limits=limits, today=today, progress=progress)
+
+
+def _prepare(
+    path: Path,
+    pseudonymise: Callable[[str], str],
+    *,
+    display_name: str | None,
+    agency: str | None,
+    skip_invalid_rows: bool,
+    limits: Limits,
+    today: dt.date | None,
+    progress: Progress | None,
+) -> Prepared:
     path = Path(path)
     name = display_name or path.name
     report = LoadReport(file=name, skip_invalid_rows=skip_invalid_rows)

@@ -8,7 +8,9 @@ that installs it; with ``CI=true`` it fails them instead, so CI can never pass b
 
 Fixtures for reuse (the sign-in tests, for example):
 
-- ``demo_db``: a DuckDB file with the synthetic demo data; ``app_env``: the session app's environment.
+- ``demo_db``: the session app's DuckDB file with the synthetic demo data; ``demo_db_copy()``: another copy, for a
+  server of your own (DuckDB lets only one process open a file for writing); ``app_env``: the session app's
+  environment.
 - ``app_url``: the session's app (demo data, local mode), started once; for another configuration start a
   server with :func:`tests.browser.helpers.start_app`.
 - ``browser``: the session's Chromium; ``page``: a fresh context and tab per test.
@@ -18,6 +20,7 @@ Fixtures for reuse (the sign-in tests, for example):
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -59,18 +62,38 @@ def axe_script() -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Path:
-    """A DuckDB file holding the synthetic demo data, built once per session in a temporary folder.
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Path:
+    """A DuckDB file holding the synthetic demo data, built once per session; no server ever opens it.
 
-    Depends on ``chromium_path`` so that a machine without Chromium skips before spending time on it.
+    DuckDB lets one process at a time open a file for writing, so every server gets its own copy
+    (``demo_db`` for the session app, ``demo_db_copy()`` for any other). Depends on ``chromium_path`` so that
+    a machine without Chromium skips before spending time on it.
     """
-    path = tmp_path_factory.mktemp("browser-db") / "dashboard.duckdb"
+    path = tmp_path_factory.mktemp("browser-db-template") / "dashboard.duckdb"
     result = subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path)], cwd=ROOT, env=base_env(),
                             capture_output=True, text=True, timeout=300)
     if result.returncode != 0:
         pytest.fail(f"`python -m loaders demo` failed ({result.returncode}):\n{result.stdout}\n{result.stderr}",
                     pytrace=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_db_copy(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path]:
+    """``demo_db_copy()``: a fresh copy of the demo database, in its own temporary folder, for one server."""
+
+    def copy() -> Path:
+        path = tmp_path_factory.mktemp("browser-db") / demo_db_template.name
+        shutil.copyfile(demo_db_template, path)
+        return path
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_db_copy: Callable[[], Path]) -> Path:
+    """The session app's copy of the demo database."""
+    return demo_db_copy()
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -99,13 +99,16 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def start_app(env: Mapping[str, str], *, log_name: str = "streamlit") -> Iterator[str]:
-    """Run ``streamlit run dashboard.py`` on a free loopback port with ``env``; yield its base URL.
+def start_app(env: Mapping[str, str], *, log_name: str = "streamlit", port: int | None = None,
+              args: Sequence[str] = ()) -> Iterator[str]:
+    """Run ``streamlit run dashboard.py`` on a free loopback port (or ``port``) with ``env``; yield its base URL.
 
-    Waits at most HEALTH_TIMEOUT_S for ``/_stcore/health`` to answer ``ok``; on the way out kills the
-    server's process group. Its output goes to ``tests/artifacts/logs/<log_name>.log``.
+    ``args`` are extra command-line options, e.g. ``["--secrets.files", "/tmp/x/secrets.toml"]`` to give this
+    server its own secrets (an ``[auth]`` section) instead of ``.streamlit/secrets.toml``. Waits at most
+    HEALTH_TIMEOUT_S for ``/_stcore/health`` to answer ``ok``; on the way out kills the server's process group.
+    Its output goes to ``tests/artifacts/logs/<log_name>.log``.
     """
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     LOGS.mkdir(parents=True, exist_ok=True)
     log_path = LOGS / f"{log_name}.log"
@@ -114,6 +117,7 @@ def start_app(env: Mapping[str, str], *, log_name: str = "streamlit") -> Iterato
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",  # a source file edited while the tests run must not rerun the app
+        *args,
     ]
     with open(log_path, "w", encoding="utf-8") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=log, stderr=subprocess.STDOUT,
