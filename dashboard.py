@@ -12,7 +12,15 @@ import streamlit as st
 from access.permissions import pages_for
 from loaders.agencies import agency_names
 from pages import gate
-from pages.common import ALL_AGENCIES, auth_mode, current_person, entry_script, quarters_available
+from pages.common import (
+    ALL_AGENCIES,
+    auth_mode,
+    current_person,
+    entry_script,
+    escape_markdown,
+    quarters_available,
+    session_expired,
+)
 
 # A local icon: a material icon as favicon would be fetched from an outside font server.
 FAVICON = Path(__file__).resolve().parent / "data" / "favicon.png"
@@ -59,7 +67,7 @@ st.html(STYLE)
 if mode == "none":
     navigation = st.navigation([st.Page(gate.not_configured, title="Sign-in not configured", default=True)],
                                position="hidden")
-elif person is None and not st.user.get("is_logged_in"):
+elif person is None and (not st.user.get("is_logged_in") or session_expired()):
     navigation = st.navigation([st.Page(gate.sign_in, title="Sign in", default=True)], position="hidden")
 elif person is None:
     navigation = st.navigation([st.Page(gate.no_access, title="No access", default=True)], position="hidden")
@@ -70,7 +78,7 @@ else:
             st.warning("Local mode: no sign-in, you are the administrator. For use on this computer only.",
                        icon=":material/warning:")
         else:
-            st.caption(f"Signed in as {person.label}")
+            st.caption(f"Signed in as {escape_markdown(person.label)}")
             st.button("Sign out", on_click=st.logout, key="sign_out")
         if person.role != "scrutiny":
             quarters = quarters_available()

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -227,14 +229,33 @@ def _claims() -> list[str]:
     return claims
 
 
+def escape_markdown(text: str) -> str:
+    """Text from outside (names, e-mails) shown as itself, never as formatting or a link."""
+    return re.sub(r"([\\`*_\[\]<>#~|$])", r"\\\1", text)
+
+
+def signed_in_id() -> str | None:
+    """The signed-in account: the e-mail claim, else the account name (Entra accounts may lack ``email``)."""
+    return st.user.get("email") or st.user.get("preferred_username")
+
+
+def session_expired() -> bool:
+    """Streamlit keeps its identity cookie for 30 days and never asks the provider again: a sign-in older
+    than ``DASHBOARD_MAX_SESSION_HOURS`` (default 12) must be made again, so a leaver loses access."""
+    issued = st.user.get("iat")
+    if not st.user.get("is_logged_in") or not issued:
+        return False
+    hours = float(os.environ.get("DASHBOARD_MAX_SESSION_HOURS") or 12)
+    return time.time() - float(issued) > hours * 3600
+
+
 def current_person() -> Person | None:
     """The person using the app, with their role from the roles file; None when nobody with a role is signed in."""
     mode = auth_mode()
     if mode == "local":
         return LOCAL_ADMIN
-    if mode == "oidc" and st.user.get("is_logged_in"):
-        email = st.user.get("email") or st.user.get("preferred_username")
-        return load_roles().person(email, _claims(), st.user.get("name"))
+    if mode == "oidc" and st.user.get("is_logged_in") and not session_expired():
+        return load_roles().person(signed_in_id(), _claims(), st.user.get("name"))
     return None
 
 

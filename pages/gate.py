@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from access.roles import load_roles
+from pages.common import escape_markdown, session_expired, signed_in_id
 
 
 def not_configured() -> None:
@@ -20,14 +21,17 @@ def not_configured() -> None:
 
 def sign_in() -> None:
     st.title("Neglect outcomes dashboard")
+    if session_expired():
+        st.info("Your session has expired. Sign in again to carry on.", icon=":material/schedule:")
     st.markdown("Sign in with your organisation's account to see the partnership's figures.")
     st.button("Sign in", type="primary", on_click=st.login, key="sign_in")
 
 
 def no_access() -> None:
     st.title("You do not have access yet")
-    email = st.user.get("email") or "your account"
-    contact = load_roles().contact
-    st.markdown(f"You are signed in as **{email}**, but you have not been given a role on this dashboard. "
-                f"Ask {contact} to add you.")
+    account = signed_in_id() or "your account"
+    st.markdown("You are signed in as:")
+    st.text(account)
+    st.markdown(f"You have not been given a role on this dashboard. Ask {escape_markdown(load_roles().contact)} "
+                "to add you.")
     st.button("Sign out", on_click=st.logout, key="sign_out_no_access")

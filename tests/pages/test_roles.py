@@ -5,6 +5,7 @@ are audited. Nothing in the app can edit or delete the audit trail."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from loaders.audit import audit_trail
 from loaders.store import Store
 from loaders.submit import Prepared, prepare, pseudonymiser_for
 from metrics.decisions import decision_history
+from pages.common import escape_markdown
 from tests.pages.helpers import PAGE_FILES, TITLES, page_text, shows_no_data, table_snapshot
 from tests.spreadsheets import VALID_ROW, dataset_rows, write_xlsx
 
@@ -137,8 +139,9 @@ def test_signed_in_without_a_role_sees_only_whom_to_ask(open_app, demo_db, roles
         at = open_app(demo_db, page, local=False, auth=True, roles=roles_file, user=_signed_in("stranger@example.org"))
         assert _titles(at) == ["You do not have access yet"]
         assert [m.value for m in at.markdown] == [
-            "You are signed in as **stranger@example.org**, but you have not been given a role on this dashboard. "
-            f"Ask {CONTACT} to add you."]
+            "You are signed in as:",
+            f"You have not been given a role on this dashboard. Ask {escape_markdown(CONTACT)} to add you."]
+        assert [t.value for t in at.text] == ["stranger@example.org"]
         assert [b.key for b in at.button] == ["sign_out_no_access"]
         assert shows_no_data(at) and not at.sidebar.children
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -158,6 +161,28 @@ def test_not_signed_in_sees_only_the_sign_in_page(page, open_app, demo_db, roles
     assert _titles(at) == ["Neglect outcomes dashboard"]
     assert [(b.key, b.label) for b in at.button] == [("sign_in", "Sign in")]
     assert shows_no_data(at) and not at.sidebar.children
+
+
+@pytest.mark.parametrize(("hours_ago", "signed_in"), [(11.5, True), (12.5, False)])
+def test_a_sign_in_older_than_the_maximum_session_must_be_made_again(hours_ago, signed_in, open_app, demo_db,
+                                                                      roles_file):
+    # Streamlit's identity cookie lasts 30 days; the dashboard asks for a new sign-in after 12 hours.
+    user = {**_signed_in("partner"), "iat": int(time.time() - hours_ago * 3600)}
+    at = open_app(demo_db, local=False, auth=True, roles=roles_file, user=user)
+    if signed_in:
+        assert _titles(at) == [TITLES["summary"]]
+    else:
+        assert _titles(at) == ["Neglect outcomes dashboard"]
+        assert [i.value for i in at.info] == ["Your session has expired. Sign in again to carry on."]
+        assert [(b.key, b.label) for b in at.button] == [("sign_in", "Sign in")]
+        assert shows_no_data(at)
+
+
+def test_an_account_without_an_email_claim_is_named_by_its_account_name(open_app, demo_db, roles_file):
+    user = {"is_logged_in": True, "preferred_username": "[someone](http://example.invalid)@example.org"}
+    at = open_app(demo_db, local=False, auth=True, roles=roles_file, user=user)
+    assert _titles(at) == ["You do not have access yet"]
+    assert [t.value for t in at.text] == ["[someone](http://example.invalid)@example.org"]
 
 
 @pytest.mark.parametrize("page", [None, "summary", "upload", "audit_trail"])
