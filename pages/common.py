@@ -235,7 +235,10 @@ def escape_markdown(text: str) -> str:
 
 
 def signed_in_id() -> str | None:
-    """The signed-in account: the e-mail claim, else the account name (Entra accounts may lack ``email``)."""
+    """The signed-in account: the e-mail claim, else the account name (Entra accounts may lack ``email``).
+    An e-mail the provider says it has not verified (e.g. some guest accounts) is not trusted."""
+    if st.user.get("email_verified") is False:
+        return st.user.get("preferred_username")
     return st.user.get("email") or st.user.get("preferred_username")
 
 

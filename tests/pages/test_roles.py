@@ -185,6 +185,12 @@ def test_an_account_without_an_email_claim_is_named_by_its_account_name(open_app
     assert [t.value for t in at.text] == ["[someone](http://example.invalid)@example.org"]
 
 
+def test_an_unverified_email_claim_does_not_give_that_address_its_role(open_app, demo_db, roles_file):
+    user = {**_signed_in("admin"), "email_verified": False, "preferred_username": "guest#EXT#@example.org"}
+    at = open_app(demo_db, local=False, auth=True, roles=roles_file, user=user)
+    assert _titles(at) == ["You do not have access yet"]
+
+
 @pytest.mark.parametrize("page", [None, "summary", "upload", "audit_trail"])
 def test_neither_local_mode_nor_sign_in_shows_no_data(page, open_app, demo_db, roles_file):
     # Even a person who would be an administrator sees nothing while sign-in is not configured.
