@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from loaders import codes
@@ -124,47 +125,54 @@ def _map_columns(dataset: Dataset, header_index: int, row: Sequence[object]) -> 
 
 
 class _Cells:
-    """Raw cells of one sheet's data rows, by column position."""
+    """Raw cells of one sheet's data rows as one 2-D object array: a column is a view, not a copy."""
 
     def __init__(self, rows: list[list], start: int) -> None:
-        self.rows = rows[start:]
-        self.width = max((len(r) for r in self.rows), default=0)
-        self._uniform = all(len(r) == self.width for r in self.rows)
-        self._columns: dict[int, tuple] = {}
+        body = rows[start:]
+        width = max((len(r) for r in body), default=0)
+        if any(len(r) != width for r in body):  # CSV rows may be ragged; calamine pads every row
+            body = [list(r) + [None] * (width - len(r)) for r in body]
+        self.count = len(body)
+        self.width = width
+        self._cells = np.empty((self.count, width), dtype=object)
+        if self.count and width:
+            self._cells[:] = body
 
-    def column(self, position: int) -> tuple:
-        if position not in self._columns:
-            if self._uniform and position < self.width:
-                # Calamine pads every row to the sheet's width: let C do the column extraction.
-                self._columns[position] = tuple(map(itemgetter(position), self.rows))
-            else:
-                self._columns[position] = tuple(r[position] if position < len(r) else None for r in self.rows)
-        return self._columns[position]
+    def column(self, position: int) -> np.ndarray:
+        if position < self.width:
+            return self._cells[:, position]
+        return np.full(self.count, None, dtype=object)
 
 
 @dataclass
 class _ParsedColumn:
-    values: list
-    blank: set
-    bad: dict[object, str]
-    raw: tuple
+    """One column checked: converted values (None where blank or invalid) and where the problems are."""
+
+    raw: np.ndarray
+    values: np.ndarray
+    blank: np.ndarray
+    bad: np.ndarray
+    messages: np.ndarray
 
 
-def _parse_column(raw: tuple, convert: Callable[[object], object]) -> _ParsedColumn:
-    mapping: dict[object, object] = {}
-    blank: set = set()
-    bad: dict[object, str] = {}
-    for value in set(raw):
+def _parse_column(raw: np.ndarray, convert: Callable[[object], object]) -> _ParsedColumn:
+    # Each distinct value is checked once; pandas maps the results back onto the rows in C.
+    codes_, uniques = pd.factorize(raw)
+    count = len(uniques)
+    converted = np.full(count + 1, None, dtype=object)  # the extra last slot serves code -1 (None, NaN)
+    blank = np.zeros(count + 1, dtype=bool)
+    blank[-1] = True
+    messages = np.full(count + 1, None, dtype=object)
+    for index, value in enumerate(uniques):
         if is_blank(value):
-            mapping[value] = None
-            blank.add(value)
+            blank[index] = True
             continue
         try:
-            mapping[value] = convert(value)
+            converted[index] = convert(value)
         except Invalid as exc:
-            mapping[value] = None
-            bad[value] = str(exc)
-    return _ParsedColumn(list(map(mapping.__getitem__, raw)), blank, bad, raw)
+            messages[index] = str(exc)
+    bad = np.not_equal(messages, None)
+    return _ParsedColumn(raw, converted[codes_], blank[codes_], bad[codes_], messages[codes_])
 
 
 def parse_sheet(
@@ -215,48 +223,40 @@ def parse_sheet(
     theme_columns = {header: _parse_column(cells.column(position), judgement)
                      for position, header in recognition.themes}
 
-    n = len(cells.rows)
-    occupied = [False] * n
+    n = cells.count
+    occupied = np.zeros(n, dtype=bool)
     for column in (*parsed.values(), *theme_columns.values()):
-        if len(column.blank) == 0:
-            occupied = [True] * n
-            break
-        blank = column.blank
-        occupied = [o or (v not in blank) for o, v in zip(occupied, column.raw)]
-    data_rows = [i for i in range(n) if occupied[i]]
-    summary.rows_read = len(data_rows)
-    if not data_rows:
+        occupied |= ~column.blank
+    summary.rows_read = int(occupied.sum())
+    if not summary.rows_read:
         result.errors.append(Issue(sheet.name, None, None, None,
                                    "no data rows: the sheet has headers but no data below them"))
         result.fatal = True
         return result
 
-    invalid: set[int] = set()
+    invalid = np.zeros(n, dtype=bool)
     errors: list[tuple[int, str, str, str]] = []
 
     def flag(row: int, key: str, value: object, message: str) -> None:
-        invalid.add(row)
-        errors.append((row, headers.get(key, key), as_text(value) if value is not None else "", message))
+        invalid[row] = True
+        errors.append((int(row), headers.get(key, key), as_text(value) if value is not None else "", message))
 
-    for key, column in (*parsed.items(), *((h, c) for h, c in theme_columns.items())):
+    for key, column in (*parsed.items(), *theme_columns.items()):
         spec = dataset.column(key) if key in parsed else None
         expected = spec.expected() if spec else codes.JUDGEMENT.expected()
-        if column.bad:
-            for i in data_rows:
-                value = column.raw[i]
-                if value in column.bad:
-                    flag(i, key, value, f"{column.bad[value]}; expected {expected}")
-        if spec and spec.required and column.blank:
-            for i in data_rows:
-                if column.raw[i] in column.blank:
-                    flag(i, key, "", f"is blank; '{spec.header}' is required")
+        for i in np.flatnonzero(column.bad & occupied):
+            flag(i, key, column.raw[i], f"{column.messages[i]}; expected {expected}")
+        if spec and spec.required:
+            for i in np.flatnonzero(column.blank & occupied):
+                flag(i, key, "", f"is blank; '{spec.header}' is required")
 
-    values = {c.key: parsed[c.key].values if c.key in parsed else [None] * n for c in dataset.columns}
-    _derive_age(dataset, values, data_rows)
-    _check_decision_after_contact(dataset, values, parsed, data_rows, flag)
+    values = {c.key: parsed[c.key].values if c.key in parsed else np.full(n, None, dtype=object)
+              for c in dataset.columns}
+    _derive_age(dataset, values, occupied)
+    _check_decision_after_contact(dataset, values, parsed, occupied, flag)
 
-    valid_rows = [i for i in data_rows if i not in invalid]
-    result.invalid_rows = len(data_rows) - len(valid_rows)
+    valid_rows = np.flatnonzero(occupied & ~invalid)
+    result.invalid_rows = summary.rows_read - len(valid_rows)
     keep, duplicates = _dedupe(dataset, values, valid_rows)
     for row, first in duplicates[:MAX_ISSUES_PER_SHEET]:
         result.warnings.append(Issue(
@@ -276,100 +276,94 @@ def parse_sheet(
 
     summary.rows_valid = len(keep)
     result.table = _to_arrow(dataset, values, keep, first_excel_row)
-    if dataset.event_date and keep:
-        event = values[dataset.event_date]
-        dates = [event[i] for i in keep]
+    if dataset.event_date and len(keep):
+        dates = values[dataset.event_date][keep].tolist()
         summary.date_from, summary.date_to = min(dates), max(dates)
     if theme_columns:
         result.themes = _themes_to_arrow(theme_columns, keep, first_excel_row)
     return result
 
 
-def _derive_age(dataset: Dataset, values: dict[str, list], rows: list[int]) -> None:
+def _derive_age(dataset: Dataset, values: dict[str, np.ndarray], rows: np.ndarray) -> None:
     """Age at the event from the date of birth, where the age itself is blank."""
     if "date_of_birth" not in values or not dataset.event_date:
         return
-    dob, age, event = values["date_of_birth"], values["age"], values[dataset.event_date]
-    if all(d is None for d in dob):
-        return
-    age = list(age)
-    for i in rows:
+    dob, age, event = values["date_of_birth"], values["age"].copy(), values[dataset.event_date]
+    for i in np.flatnonzero(rows & pd.isna(age) & pd.notna(dob) & pd.notna(event)):
         born, on = dob[i], event[i]
-        if age[i] is None and born is not None and on is not None and born <= on:
+        if born <= on:
             age[i] = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
     values["age"] = age
 
 
-def _check_decision_after_contact(dataset, values, parsed, rows, flag) -> None:
+def _check_decision_after_contact(dataset, values, parsed, rows: np.ndarray, flag) -> None:
     if dataset.name != "contacts" or "decision_date" not in parsed:
         return
     contact, decision = values["contact_date"], values["decision_date"]
-    for i in rows:
-        if decision[i] is not None and contact[i] is not None and decision[i] < contact[i]:
-            flag(i, "decision_date", parsed["decision_date"].raw[i],
-                 f"the decision date is before the contact date ({contact[i]:%d/%m/%Y})")
+    both = np.flatnonzero(rows & pd.notna(contact) & pd.notna(decision))
+    early = both[decision[both] < contact[both]] if len(both) else both
+    for i in early:
+        flag(i, "decision_date", parsed["decision_date"].raw[i],
+             f"the decision date is before the contact date ({contact[i]:%d/%m/%Y})")
 
 
 def _key_words(dataset: Dataset) -> str:
     return " / ".join(", ".join(dataset.column(k).header for k in alt) for alt in dataset.natural_keys)
 
 
-def _dedupe(dataset: Dataset, values: dict[str, list], rows: list[int]) -> tuple[list[int], list[tuple[int, int]]]:
+def _dedupe(dataset: Dataset, values: dict[str, np.ndarray], rows: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Keep the first of rows sharing a natural key; return kept rows and (repeat, first) pairs.
 
     The first natural key whose parts are all present identifies a row; a row with none complete
-    is identified by all its stored values."""
-    alternatives = [list(zip(*(values[k] for k in alt))) for alt in dataset.natural_keys
-                    if any(v is not None for v in values[alt[0]])]
-    whole: list[tuple] | None = None
+    is identified by all its stored values. Keys are compared as integer codes, in C."""
+    if not len(rows):
+        return rows, []
+    codes_of: dict[str, np.ndarray] = {}
 
-    def key_of(i: int) -> tuple:
-        nonlocal whole
-        for index, keys in enumerate(alternatives):
-            if None not in keys[i]:
-                return index, keys[i]
-        if whole is None:
-            whole = list(zip(*(values[c.key] for c in dataset.stored_columns)))
-        return -1, whole[i]
+    def code(key: str) -> np.ndarray:
+        if key not in codes_of:
+            codes_of[key] = pd.factorize(values[key][rows])[0]
+        return codes_of[key]
 
-    if len(alternatives) == 1 and all(None not in alternatives[0][i] for i in rows):
-        keys = [(0, alternatives[0][i]) for i in rows]
-    else:
-        keys = [key_of(i) for i in rows]
-    # Built from the end, so each key keeps its earliest row.
-    first_of = dict(zip(reversed(keys), reversed(rows)))
-    if len(first_of) == len(rows):
-        return list(rows), []
-    duplicates = [(i, first_of[k]) for i, k in zip(rows, keys) if first_of[k] != i]
-    repeated = {i for i, _ in duplicates}
-    return [i for i in rows if i not in repeated], duplicates
+    usable = [alt for alt in dataset.natural_keys if pd.notna(values[alt[0]][rows]).any()]
+    kind = np.full(len(rows), -1)
+    for index in reversed(range(len(usable))):  # the first complete alternative wins
+        kind[np.logical_and.reduce([code(k) >= 0 for k in usable[index]])] = index
+    columns = {"kind": kind}
+    for index, alt in enumerate(usable):
+        for part, key in enumerate(alt):
+            columns[f"{index}.{part}"] = np.where(kind == index, code(key), -2)
+    if (kind == -1).any():
+        for column in dataset.stored_columns:
+            columns[column.key] = np.where(kind == -1, code(column.key), -2)
+    group = pd.DataFrame(columns).groupby(list(columns), sort=False).ngroup().to_numpy()
+    first = np.unique(group, return_index=True)[1][group]
+    repeated = first != np.arange(len(rows))
+    duplicates = list(zip(rows[repeated].tolist(), rows[first[repeated]].tolist()))
+    return rows[~repeated], duplicates
 
 
-def _to_arrow(dataset: Dataset, values: dict[str, list], keep: list[int], first_excel_row: int) -> pa.Table:
-    """The kept rows as an Arrow table (built whole, then filtered in C with ``take``)."""
-    length = len(values[dataset.stored_columns[0].key])
-    arrays: dict[str, pa.Array] = {
-        "source_row": pa.array(range(first_excel_row, first_excel_row + length), pa.int32())}
+def _to_arrow(dataset: Dataset, values: dict[str, np.ndarray], keep: np.ndarray, first_excel_row: int) -> pa.Table:
+    arrays: dict[str, pa.Array] = {"source_row": pa.array(keep + first_excel_row, pa.int32())}
     for column in dataset.stored_columns:
-        arrays[column.key] = pa.array(values[column.key], _ARROW_TYPES[SQL_TYPES[column.kind]])
+        kept = values[column.key][keep]
+        arrays[column.key] = pa.array(kept, _ARROW_TYPES[SQL_TYPES[column.kind]], from_pandas=True)
         if column.kind == "source":
             groups = codes.SOURCE_GROUPS
-            arrays["source_group"] = pa.array([groups.get(v) for v in values[column.key]], pa.string())
-    table = pa.table(arrays)
-    return table if len(keep) == length else table.take(pa.array(keep, pa.int64()))
+            arrays["source_group"] = pa.array([groups.get(v) for v in kept.tolist()], pa.string())
+    return pa.table(arrays)
 
 
-def _themes_to_arrow(themes: dict[str, _ParsedColumn], keep: list[int], first_excel_row: int) -> pa.Table:
+def _themes_to_arrow(themes: dict[str, _ParsedColumn], keep: np.ndarray, first_excel_row: int) -> pa.Table:
     source_rows, names, slugs, judgements = [], [], [], []
     for header, column in themes.items():
         name = clean_cell_text(header)
-        slug = slugify(name)
-        for i in keep:
-            if column.values[i] is not None:
-                source_rows.append(first_excel_row + i)
-                names.append(name)
-                slugs.append(slug)
-                judgements.append(column.values[i])
+        kept = column.values[keep]
+        judged = pd.notna(kept)
+        source_rows.extend((keep[judged] + first_excel_row).tolist())
+        judgements.extend(kept[judged].tolist())
+        names.extend([name] * int(judged.sum()))
+        slugs.extend([slugify(name)] * int(judged.sum()))
     return pa.table({
         "source_row": pa.array(source_rows, pa.int32()), "theme": pa.array(names, pa.string()),
         "theme_slug": pa.array(slugs, pa.string()), "judgement": pa.array(judgements, pa.string()),

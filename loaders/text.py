@@ -22,12 +22,12 @@ def is_blank(value: object) -> bool:
     """True for empty cells, whitespace and Excel error values such as ``#N/A``."""
     if value is None:
         return True
-    if isinstance(value, float) and value != value:  # NaN
-        return True
     if isinstance(value, str):
-        text = clean_cell_text(value)
-        return text == "" or text.lower() in EXCEL_ERRORS
-    return False
+        if not value or value.isspace():  # non-breaking spaces count as space
+            return True
+        text = value.lstrip()
+        return text[0] == "#" and clean_cell_text(text).lower() in EXCEL_ERRORS
+    return isinstance(value, float) and value != value  # NaN
 
 
 def normalise_key(text: object) -> str:
