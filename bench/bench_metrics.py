@@ -52,7 +52,8 @@ def build(path: Path) -> Store:
     con.execute(f"""
         INSERT INTO submissions (submission_id, file_name, sha256, agency, uploaded_by, uploaded_at, datasets,
             rows_read, rows_loaded, rows_skipped, skip_invalid_rows)
-        VALUES (1, 'bench', 'x', 'Children''s social care', 'bench', current_timestamp, ['contacts'], 0, 0, 0, false);
+        VALUES (nextval('submission_id_seq'), 'bench', 'x', 'Children''s social care', 'bench', current_timestamp,
+                ['contacts'], 0, 0, 0, false);
         INSERT INTO contacts (submission_id, sheet, source_row, submitter_agency, is_current, superseded_by,
             child_key, contact_date, source_code, source_group, decision_date, outcome, neglect, age)
         SELECT {meta}, child, d, {_list(CODES)}[s], {_list(GROUPS)}[s],
@@ -92,7 +93,7 @@ def build(path: Path) -> Store:
                {_pick(AGENCIES)}, {_pick(("Outstanding", "Good", "Good", "Requires improvement", "Inadequate"))}
         FROM range({AUDITS}) t(i);
         INSERT INTO audit_themes
-        SELECT 1, CAST(i AS INTEGER), theme, lower(replace(theme, ' ', '_')),
+        SELECT 1, 'Sheet1', CAST(i AS INTEGER), theme, lower(replace(theme, ' ', '_')),
                {_pick(("Yes", "Yes", "Partly", "No", "N/A"))}
         FROM range({AUDITS}) t(i), unnest({_list(THEMES)}) u(theme);
         CHECKPOINT;
