@@ -129,14 +129,16 @@ class _Cells:
 
     def __init__(self, rows: list[list], start: int) -> None:
         body = rows[start:]
-        width = max((len(r) for r in body), default=0)
-        if any(len(r) != width for r in body):  # CSV rows may be ragged; calamine pads every row
+        lengths = set(map(len, body))
+        width = max(lengths, default=0)
+        if len(lengths) > 1:  # CSV rows may be ragged; calamine pads every row
             body = [list(r) + [None] * (width - len(r)) for r in body]
         self.count = len(body)
         self.width = width
-        self._cells = np.empty((self.count, width), dtype=object)
         if self.count and width:
-            self._cells[:] = body
+            self._cells = np.array(body, dtype=object)
+        else:
+            self._cells = np.empty((self.count, width), dtype=object)
 
     def column(self, position: int) -> np.ndarray:
         if position < self.width:
