@@ -150,3 +150,17 @@ def test_navigation_lists_every_page(open_page) -> None:
     nav.get_by_role("link", name="Upload", exact=True).click()
     expect(page).to_have_url(re.compile(r"/upload$"))
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(re.compile("Upload a return"))
+
+
+def test_summary_prints_on_a4_without_sidebar_or_widgets(open_page) -> None:
+    page = open_page("/")
+    wait_for_render(page)
+    page.emulate_media(media="print")
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    for widget in page.locator(".stDownloadButton, .stButton, [data-testid='stExpander']").all():
+        expect(widget).to_be_hidden()
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text("How the partnership is doing")
+    pdf = SCREENSHOTS.parent / "summary-a4.pdf"
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    pdf.write_bytes(page.pdf(format="A4", print_background=True))
+    assert pdf.read_bytes().startswith(b"%PDF")
