@@ -31,13 +31,16 @@ def _quarters(periods: Sequence[str]) -> list[str]:
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, scale: float = 1.0, height: int = 380) -> go.Figure:
+    few = sum(1 for trace in fig.data if trace.showlegend is not False) <= 3
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": round(18 * scale)}},
         font={"size": round(13 * scale), "family": "Arial, Helvetica, sans-serif", "color": "#0b0c0c"},
         height=round(height * scale),
-        margin={"l": 60, "r": 20, "t": 60 + round(10 * scale), "b": 50},
-        # Outside the plot on the right: plotly widens the margin for it, so it never covers the data.
-        legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02, "xanchor": "left"},
+        margin={"l": 60, "r": 20, "t": 60 + round(10 * scale) + (round(28 * scale) if few else 0), "b": 50},
+        # Never over the data: a short legend sits in a row above the plot, a long one in a column to the
+        # right (plotly widens the margin for it).
+        legend=({"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"} if few else
+                {"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02, "xanchor": "left"}),
         yaxis_title=y_title,
         hoverlabel={"font_size": round(13 * scale)},
     )
