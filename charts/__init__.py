@@ -41,12 +41,11 @@ def _layout(fig: go.Figure, title: str, y_title: str, scale: float = 1.0, height
         # right (plotly widens the margin for it).
         legend=({"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"} if few else
                 {"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02, "xanchor": "left"}),
-        yaxis_title=y_title,
         hoverlabel={"font_size": round(13 * scale)},
+        # One update: every separate update_* call costs plotly a full validation pass.
+        xaxis={"type": "category", "tickfont": {"color": TEXT}, "title": {"font": {"color": TEXT}}},
+        yaxis={"title": {"text": y_title, "font": {"color": TEXT}}, "tickfont": {"color": TEXT}},
     )
-    fig.update_xaxes(type="category")
-    fig.update_xaxes(tickfont_color=TEXT, title_font_color=TEXT)
-    fig.update_yaxes(tickfont_color=TEXT, title_font_color=TEXT)
     return fig
 
 
@@ -172,11 +171,15 @@ def trajectory(
             mode="markers+text", text=[f"Target {_fmt(target, unit)}"], textposition="top center",
             marker={"symbol": "star", "size": 16, "color": PALETTE[5]},
         ))
+    shapes, notes = [], []
     if due_period and due_period in order:
-        fig.add_vline(x=order.index(due_period), line={"color": "#505a5f", "dash": "dot"},
-                      annotation_text=f"Due {due_period}", annotation_position="bottom left")
-    fig.update_xaxes(categoryorder="array", categoryarray=order, title="Financial quarter")
-    fig.update_yaxes(ticksuffix="%" if unit == "%" else "")
+        due = order.index(due_period)
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": due, "x1": due, "y0": 0, "y1": 1,
+                       "line": {"color": "#505a5f", "dash": "dot"}})
+        notes.append({"xref": "x", "yref": "paper", "x": due, "y": 0, "text": f"Due {due_period}",
+                      "showarrow": False, "xanchor": "right", "yanchor": "bottom"})
+    fig.update_layout(shapes=shapes, annotations=notes, xaxis={"categoryorder": "array", "categoryarray": order,
+                      "title": {"text": "Financial quarter"}}, yaxis={"ticksuffix": "%" if unit == "%" else ""})
     return _layout(fig, title, _axis_title(unit, None), scale)
 
 
