@@ -12,7 +12,7 @@ from loaders.audit import Actor
 from loaders.report import LoadReport
 from loaders.status import submission_agency
 from loaders.store import Store
-from loaders.submit import Prepared, commit, withdraw
+from loaders.submit import Prepared, audit_action, commit, withdraw
 from metrics.decisions import record_decision
 
 
@@ -28,11 +28,10 @@ def _refuse(store: Store, person: Person, action: str, target: object, error: No
 def upload(store: Store, person: Person, prepared: Prepared) -> LoadReport:
     """Commit a prepared file for this person (accepted, duplicate or rejected — all audited)."""
     report = prepared.report
-    action = "action plan load" if "actions" in report.datasets else "upload"
     try:
         check_upload(person, report.agency or "", report.datasets)
     except NotAllowed as error:
-        _refuse(store, person, action, report.file, error)
+        _refuse(store, person, audit_action(report), report.file, error)
     return commit(store, prepared, uploaded_by=person.email, actor=actor(person))
 
 

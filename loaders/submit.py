@@ -245,6 +245,11 @@ def _write(cur, prepared: Prepared, uploaded_by: str) -> int:
     return int(submission_id)
 
 
+def audit_action(report: LoadReport) -> str:
+    """What the audit trail calls this load: loading the action plan is recorded apart from returns."""
+    return "action plan load" if "actions" in report.datasets else "upload"
+
+
 def _log(cur, report: LoadReport, uploaded_by: str, actor: Actor) -> None:
     # The logged error leaves out the cell's value: it could be personal data typed in the wrong column.
     first = replace(report.errors[0], value=None) if report.errors else None
@@ -257,8 +262,7 @@ def _log(cur, report: LoadReport, uploaded_by: str, actor: Actor) -> None:
     detail = f"{report.file}: {', '.join(report.datasets) or 'no dataset'}; {report.rows_loaded} rows loaded"
     if report.errors:
         detail += f"; {len(report.errors)} error(s), first: {summary}"
-    action = "action plan load" if "actions" in report.datasets else "upload"
-    audit.append(cur, actor, action, report.submission_id or report.file, report.status, detail)
+    audit.append(cur, actor, audit_action(report), report.submission_id or report.file, report.status, detail)
 
 
 def pseudonymiser_for(store: Store) -> Pseudonymiser:

@@ -7,13 +7,27 @@ theme present in the data becomes a metric through ``theme_metric``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
+
+import pandas as pd
 
 Unit = Literal["count", "%", "score"]
 Polarity = Literal["higher", "lower", "neither"]
 
 THEME_PREFIX = "audits.theme."
+
+
+def format_number(value: object, unit: str) -> str:
+    """A value as pages and sentences show it: ``87.0%``, ``1.50``, ``4,044``; ``no value`` when missing."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "no value"
+    if unit == "%":
+        return f"{float(value):.1f}%"
+    if unit == "score":
+        return f"{float(value):.2f}"
+    return f"{float(value):,.0f}"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from loaders.periods import Quarter
-from metrics.registry import Metric
+from metrics.registry import Metric, format_number
 from metrics.suppress import SUPPRESSED, suppress_values
 
 CONTEXT_HEADLINES = ("contacts.count", "cp_plans.started")
@@ -40,21 +40,11 @@ class Headline:
         return f"{self.title}: {self.value} in {self.period}."
 
 
-def _text(value: float | None, unit: str) -> str:
-    if value is None or pd.isna(value):
-        return "no value"
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "score":
-        return f"{value:.2f}"
-    return f"{value:,.0f}"
-
-
-def shown_text(value: float | None, shown: str | None, unit: str) -> str:
+def shownformat_number(value: float | None, shown: str | None, unit: str) -> str:
     """The suppressed symbol where the display is suppressed, else the value formatted with its unit."""
     if shown in (SUPPRESSED, "x", "z"):
         return shown
-    return _text(value, unit)
+    return format_number(value, unit)
 
 
 def change_words(now: float, before: float, unit: str, polarity: str) -> str:
@@ -63,7 +53,7 @@ def change_words(now: float, before: float, unit: str, polarity: str) -> str:
     if abs(difference) < 1e-9:
         return "no change"
     arrow = "▲ up" if difference > 0 else "▼ down"
-    size = f"{abs(difference):.1f} points" if unit == "%" else _text(abs(difference), unit)
+    size = f"{abs(difference):.1f} points" if unit == "%" else format_number(abs(difference), unit)
     if polarity == "neither":
         judgement = "neither better nor worse"
     else:
@@ -106,13 +96,13 @@ def headlines(values: pd.DataFrame, ratings: pd.DataFrame, registry: dict[str, M
         baseline_value = baseline["baseline"] if baseline is not None else None
         result.append(Headline(
             metric_id=metric_id, title=metric.title, unit=metric.unit, polarity=metric.polarity,
-            period=latest["period"], value=shown_text(latest["value"], latest["value_shown"], metric.unit),
+            period=latest["period"], value=shownformat_number(latest["value"], latest["value_shown"], metric.unit),
             previous_period=previous["period"] if previous is not None else None,
             change_previous=compare(previous["value"] if previous is not None else None,
                                     previous["value_shown"] if previous is not None else None),
             baseline_period=baseline["baseline_period"] if baseline is not None else None,
             change_baseline=compare(baseline_value, None),
-            target=_text(baseline["target"], metric.unit) if baseline is not None and not pd.isna(baseline["target"])
+            target=format_number(baseline["target"], metric.unit) if baseline is not None and not pd.isna(baseline["target"])
             else None,
         ))
     return result
@@ -158,7 +148,7 @@ def _measure_sentence(action: pd.Series, shown: pd.DataFrame, registry: dict[str
     unit = metric.unit if metric else "%"
     row = shown[(shown["metric"] == action["measure"]) & shown["group"].isna()
                 & (shown["period"] == action["latest_period"])]
-    value_text = shown_text(action["latest_value"], row.iloc[0]["value_shown"] if len(row) else None, unit)
+    value_text = shownformat_number(action["latest_value"], row.iloc[0]["value_shown"] if len(row) else None, unit)
     baseline = action["baseline"]
     verb = "is"
     if not pd.isna(baseline):
@@ -169,7 +159,7 @@ def _measure_sentence(action: pd.Series, shown: pd.DataFrame, registry: dict[str
         tail = ""
     else:
         met = action["latest_value"] >= target if metric.polarity != "lower" else action["latest_value"] <= target
-        tail = f", meeting the {_text(target, unit)} target" if met else f", short of the {_text(target, unit)} target"
+        tail = f", {'meeting' if met else 'short of'} the {format_number(target, unit)} target"
     return f"{title} {verb} {value_text} in {action['latest_period']}{tail}."
 
 

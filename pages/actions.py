@@ -10,13 +10,13 @@ import streamlit as st
 from charts import BRAG_ORDER, trajectory
 from loaders.codes import ACTION_STATUSES
 from metrics.decisions import DecisionError
+from metrics.registry import format_number
 from pages.common import (
     chart_block,
     current_person,
     data_changed,
     decisions,
     empty_state,
-    fmt,
     meeting_scale,
     metric_values,
     metrics_registry,
@@ -80,9 +80,9 @@ def _show_action(action: pd.Series) -> None:
         unit = metric.unit if metric else "%"
         right.markdown(
             f"**Measure:** {_measure_title(measure)}  \n"
-            f"**Baseline → latest → target:** {fmt(action['baseline'], unit)} ({_text(action['baseline_period'])})"
-            f" → {fmt(action['latest_value'], unit)} ({_text(action['latest_period']) or 'no data'})"
-            f" → {fmt(action['target'], unit)} ({_text(action['due_period'])})"
+            f"**Baseline → latest → target:** {format_number(action['baseline'], unit)} ({_text(action['baseline_period'])})"
+            f" → {format_number(action['latest_value'], unit)} ({_text(action['latest_period']) or 'no data'})"
+            f" → {format_number(action['target'], unit)} ({_text(action['due_period'])})"
         )
         actual = values[(values["metric"] == measure) & values["group"].isna()][["period", "value"]]
         fig = trajectory(actual, title=f"{action['action_id']}: {metric.title if metric else measure} ({unit})",

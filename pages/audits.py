@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from charts import bar_by_group, heatmap, stacked_by_quarter
+from charts import bar_by_group, heatmap
 from metrics.breakdowns import GRADE_ORDER, NOT_GRADED, grade_mix, pool_by_group
 from metrics.registry import THEME_PREFIX
 from pages.blocks import (
@@ -17,6 +17,7 @@ from pages.blocks import (
     intro,
     metric_caption,
     metric_chart,
+    mix_chart,
     range_label,
     rounded,
 )
@@ -59,13 +60,8 @@ with left:
         empty_state(UPLOAD.format(what=f"audit grades{' for ' + agency if agency else ''}"))
     else:
         order = [g for g in (*GRADE_ORDER, NOT_GRADED) if (mix["grade"] == g).any()]
-        title = "Audit grades by quarter" + (f": {agency}" if agency else "") + " (number of audits)"
-        fig = stacked_by_quarter(mix, title, "count", group="grade", value="audits", group_order=order,
-                                 y_label="Audits", scale=scale)
-        table = tidy(mix.assign(share=mix["share"].round(1)),
-                     {"period": "Quarter", "grade": "Grade", "audits": "Audits",
-                      "share": "Share of the quarter's audits (%)"})
-        chart_block(fig, table, "audit-grades", caption=(
+        mix_chart(mix, title="Audit grades by quarter" + (f": {agency}" if agency else "") + " (number of audits)",
+                  group="grade", count="audits", order=order, name="audit-grades", caption=(
             "Each agency's audit of a case counts once, graded Outstanding, Good, Requires improvement or "
             "Inadequate. More Outstanding and Good is better."))
 with right:

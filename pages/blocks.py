@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from charts import line_by_quarter
+from charts import line_by_quarter, stacked_by_quarter
 from loaders.periods import Quarter
 from metrics import breakdowns
 from metrics.registry import Metric
@@ -162,3 +162,15 @@ def columns_for_charts(n: int = 2) -> list:
     if st.session_state.get("meeting_mode"):
         return [st.container() for _ in range(n)]
     return list(st.columns(n, gap="large"))
+
+
+def mix_chart(mix: pd.DataFrame, *, title: str, group: str, count: str, order: list[str], name: str,
+              caption: str) -> None:
+    """Stacked bars of a breakdown by quarter (e.g. MASH outcomes, audit grades), with each part's share."""
+    label = count.capitalize()
+    fig = stacked_by_quarter(mix, title, "count", group=group, value=count, group_order=order, y_label=label,
+                             scale=meeting_scale())
+    table = tidy(mix.assign(share=mix["share"].round(1)),
+                 {"period": "Quarter", group: group.capitalize(), count: label,
+                  "share": f"Share of the quarter's {count} (%)"})
+    chart_block(fig, table, name, caption=caption)

@@ -193,16 +193,6 @@ def tidy(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     return frame[list(columns)].rename(columns=columns).reset_index(drop=True)
 
 
-def fmt(value: object, unit: str) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return "no value"
-    if unit == "%":
-        return f"{float(value):.1f}%"
-    if unit == "score":
-        return f"{float(value):.2f}"
-    return f"{float(value):,.0f}"
-
-
 
 # --- who is looking -----------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from pages.blocks import (
     latest_period,
     metric_caption,
     metric_chart,
+    mix_chart,
 )
 from pages.common import (
     chart_block,
@@ -74,14 +75,9 @@ else:
         if mix.empty or set(mix["outcome"]) == {"Not recorded"}:
             empty_state(CONTACTS_UPLOAD.format(what="the MASH outcomes (the return needs the MASH outcome column)"))
         else:
-            title = "What the MASH decided, by quarter (number of contacts)"
             order = [o for o in outcome_labels() if o in set(mix["outcome"])]
-            fig = stacked_by_quarter(mix, title, "count", group="outcome", value="contacts", group_order=order,
-                                     y_label="Contacts", scale=scale)
-            table = tidy(mix.assign(share=mix["share"].round(1)),
-                         {"period": "Quarter", "outcome": "Outcome", "contacts": "Contacts",
-                          "share": "Share of the quarter's contacts (%)"})
-            chart_block(fig, table, "contact-outcomes", caption=(
+            mix_chart(mix, title="What the MASH decided, by quarter (number of contacts)", group="outcome",
+                      count="contacts", order=order, name="contact-outcomes", caption=(
                 "The next step the MASH decided for each contact: a strategy discussion, a referral to children's "
                 "social care, early help, information and advice, or no further action. "
                 + POLARITY_WORDS["neither"]))
