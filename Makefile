@@ -21,7 +21,13 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test
+# axe-core for the browser tests' accessibility checks (npm registry); skipped with a message if npm is absent.
+tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/browser && npm ci --silent --no-audit --no-fund && touch node_modules/.installed; \
+	else echo "npm not found: the browser tests' axe checks will be skipped (apt-get install -y npm)"; fi
+
+install-test: $(VENV)/.installed-test tests/browser/node_modules/.installed
 
 demo: install
 	$(BIN)/python -m loaders demo --if-empty
