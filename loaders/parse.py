@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from loaders import codes
-from loaders.convert import Invalid, as_text, converter_for
+from loaders.coded import CodedColumn, code_column, code_identifier_column, first_of_groups, group_rows
+from loaders.convert import as_text, converter_for
 from loaders.datasets import DATASETS, SQL_TYPES, Column, Dataset, is_free_text_header, is_personal_header
 from loaders.read import RawSheet
 from loaders.report import Issue, SheetSummary
@@ -146,37 +148,6 @@ class _Cells:
         return np.full(self.count, None, dtype=object)
 
 
-@dataclass
-class _ParsedColumn:
-    """One column checked: converted values (None where blank or invalid) and where the problems are."""
-
-    raw: np.ndarray
-    values: np.ndarray
-    blank: np.ndarray
-    bad: np.ndarray
-    messages: np.ndarray
-
-
-def _parse_column(raw: np.ndarray, convert: Callable[[object], object]) -> _ParsedColumn:
-    # Each distinct value is checked once; pandas maps the results back onto the rows in C.
-    codes_, uniques = pd.factorize(raw)
-    count = len(uniques)
-    converted = np.full(count + 1, None, dtype=object)  # the extra last slot serves code -1 (None, NaN)
-    blank = np.zeros(count + 1, dtype=bool)
-    blank[-1] = True
-    messages = np.full(count + 1, None, dtype=object)
-    for index, value in enumerate(uniques):
-        if is_blank(value):
-            blank[index] = True
-            continue
-        try:
-            converted[index] = convert(value)
-        except Invalid as exc:
-            messages[index] = str(exc)
-    bad = np.not_equal(messages, None)
-    return _ParsedColumn(raw, converted[codes_], blank[codes_], bad[codes_], messages[codes_])
-
-
 def parse_sheet(
     sheet: RawSheet,
     recognition: Recognition,
@@ -210,23 +181,20 @@ def parse_sheet(
 
     cells = _Cells(sheet.rows, recognition.header_index + 1)
     first_excel_row = recognition.header_row + 1
-    parsed: dict[str, _ParsedColumn] = {}
+    parsed: dict[str, CodedColumn] = {}
+    hash_many = getattr(pseudonymise, "many", None) or (lambda texts: list(map(pseudonymise, texts)))
     headers: dict[str, str] = {}
     for position, column, header in recognition.columns:
-        convert = converter_for(column, today)
         if column.kind == "id":
-            text = convert
-
-            def convert(value: object, text: Callable = text) -> str:
-                return pseudonymise(text(value))
-        parsed[column.key] = _parse_column(cells.column(position), convert)
+            parsed[column.key] = code_identifier_column(cells.column(position), hash_many)
+        else:
+            parsed[column.key] = code_column(cells.column(position), converter_for(column, today))
         headers[column.key] = header
     judgement = converter_for(Column("judgement", "Judgement", "code", codes=codes.JUDGEMENT))
-    theme_columns = {header: _parse_column(cells.column(position), judgement)
+    theme_columns = {header: code_column(cells.column(position), judgement)
                      for position, header in recognition.themes}
 
-    n = cells.count
-    occupied = np.zeros(n, dtype=bool)
+    occupied = np.zeros(cells.count, dtype=bool)
     for column in (*parsed.values(), *theme_columns.values()):
         occupied |= ~column.blank
     summary.rows_read = int(occupied.sum())
@@ -236,7 +204,7 @@ def parse_sheet(
         result.fatal = True
         return result
 
-    invalid = np.zeros(n, dtype=bool)
+    invalid = np.zeros(cells.count, dtype=bool)
     errors: list[tuple[int, str, str, str]] = []
 
     def flag(row: int, key: str, value: object, message: str) -> None:
@@ -247,19 +215,15 @@ def parse_sheet(
         spec = dataset.column(key) if key in parsed else None
         expected = spec.expected() if spec else codes.JUDGEMENT.expected()
         for i in np.flatnonzero(column.bad & occupied):
-            flag(i, key, column.raw[i], f"{column.messages[i]}; expected {expected}")
+            flag(i, key, column.raw[i], f"{column.messages_of[column.codes[i]]}; expected {expected}")
         if spec and spec.required:
             for i in np.flatnonzero(column.blank & occupied):
                 flag(i, key, "", f"is blank; '{spec.header}' is required")
-
-    values = {c.key: parsed[c.key].values if c.key in parsed else np.full(n, None, dtype=object)
-              for c in dataset.columns}
-    _derive_age(dataset, values, occupied)
-    _check_decision_after_contact(dataset, values, parsed, occupied, flag)
+    _check_decision_after_contact(dataset, parsed, occupied, flag)
 
     valid_rows = np.flatnonzero(occupied & ~invalid)
     result.invalid_rows = summary.rows_read - len(valid_rows)
-    keep, duplicates = _dedupe(dataset, values, valid_rows)
+    keep, duplicates = _dedupe(dataset, parsed, valid_rows)
     for row, first in duplicates[:MAX_ISSUES_PER_SHEET]:
         result.warnings.append(Issue(
             sheet.name, first_excel_row + row, None, None,
@@ -277,90 +241,103 @@ def parse_sheet(
                                    f"... and {len(errors) - MAX_ISSUES_PER_SHEET} more errors on this sheet"))
 
     summary.rows_valid = len(keep)
-    result.table = _to_arrow(dataset, values, keep, first_excel_row)
+    result.table = _to_arrow(dataset, parsed, keep, first_excel_row)
     if dataset.event_date and len(keep):
-        dates = values[dataset.event_date][keep].tolist()
-        summary.date_from, summary.date_to = min(dates), max(dates)
+        days = parsed[dataset.event_date].days(keep)
+        summary.date_from, summary.date_to = days.min().item(), days.max().item()
     if theme_columns:
         result.themes = _themes_to_arrow(theme_columns, keep, first_excel_row)
     return result
 
 
-def _derive_age(dataset: Dataset, values: dict[str, np.ndarray], rows: np.ndarray) -> None:
-    """Age at the event from the date of birth, where the age itself is blank."""
-    if "date_of_birth" not in values or not dataset.event_date:
-        return
-    dob, age, event = values["date_of_birth"], values["age"].copy(), values[dataset.event_date]
-    for i in np.flatnonzero(rows & pd.isna(age) & pd.notna(dob) & pd.notna(event)):
-        born, on = dob[i], event[i]
-        if born <= on:
-            age[i] = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    values["age"] = age
+def _ages(dataset: Dataset, parsed: dict[str, CodedColumn], keep: np.ndarray) -> pa.Array:
+    """The age column as stored: the age given, else the age at the event from the date of birth."""
+    age = np.zeros(len(keep), dtype=np.int16)
+    known = np.zeros(len(keep), dtype=bool)
+    if "age" in parsed:
+        known = parsed["age"].present[keep]
+        age[known] = parsed["age"].values(keep)[known].astype(np.int16)
+    event = dataset.event_date
+    if "date_of_birth" in parsed and event in parsed:
+        born, on = parsed["date_of_birth"].days(keep), parsed[event].days(keep)
+        derive = ~known & ~np.isnat(born) & ~np.isnat(on) & (born <= on)
+        if derive.any():
+            (born_year, born_day), (on_year, on_day) = _year_and_day(born[derive]), _year_and_day(on[derive])
+            age[derive] = on_year - born_year - (on_day < born_day)
+            known |= derive
+    return pa.array(age, pa.int16(), mask=~known)
 
 
-def _check_decision_after_contact(dataset, values, parsed, rows: np.ndarray, flag) -> None:
+def _year_and_day(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar year, and month and day as one comparable number (month * 32 + day)."""
+    year_start, month_start = days.astype("datetime64[Y]"), days.astype("datetime64[M]")
+    month = (month_start - year_start.astype("datetime64[M]")).astype(np.int64)
+    day = (days - month_start.astype("datetime64[D]")).astype(np.int64)
+    return year_start.astype(np.int64) + 1970, month * 32 + day
+
+
+def _check_decision_after_contact(dataset: Dataset, parsed: dict[str, CodedColumn], rows: np.ndarray, flag) -> None:
     if dataset.name != "contacts" or "decision_date" not in parsed:
         return
-    contact, decision = values["contact_date"], values["decision_date"]
-    both = np.flatnonzero(rows & pd.notna(contact) & pd.notna(decision))
-    early = both[decision[both] < contact[both]] if len(both) else both
-    for i in early:
+    contact, decision = parsed["contact_date"].days(), parsed["decision_date"].days()
+    for i in np.flatnonzero(rows & (decision < contact)):  # NaT compares False
         flag(i, "decision_date", parsed["decision_date"].raw[i],
-             f"the decision date is before the contact date ({contact[i]:%d/%m/%Y})")
+             f"the decision date is before the contact date ({contact[i].item():%d/%m/%Y})")
 
 
 def _key_words(dataset: Dataset) -> str:
     return " / ".join(", ".join(dataset.column(k).header for k in alt) for alt in dataset.natural_keys)
 
 
-def _dedupe(dataset: Dataset, values: dict[str, np.ndarray], rows: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
+def _dedupe(dataset: Dataset, parsed: dict[str, CodedColumn], rows: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Keep the first of rows sharing a natural key; return kept rows and (repeat, first) pairs.
 
     The first natural key whose parts are all present identifies a row; a row with none complete
-    is identified by all its stored values. Keys are compared as integer codes, in C."""
+    is identified by every value read from it. Keys are compared as integer codes, in C."""
     if not len(rows):
         return rows, []
-    codes_of: dict[str, np.ndarray] = {}
+    absent = np.full(len(rows), -1, dtype=np.int64)
 
     def code(key: str) -> np.ndarray:
-        if key not in codes_of:
-            codes_of[key] = pd.factorize(values[key][rows])[0]
-        return codes_of[key]
+        return parsed[key].canonical[rows] if key in parsed else absent
 
-    usable = [alt for alt in dataset.natural_keys if pd.notna(values[alt[0]][rows]).any()]
-    kind = np.full(len(rows), -1)
+    usable = [alt for alt in dataset.natural_keys if (code(alt[0]) >= 0).any()]
+    kind = np.full(len(rows), -1, dtype=np.int64)
     for index in reversed(range(len(usable))):  # the first complete alternative wins
         kind[np.logical_and.reduce([code(k) >= 0 for k in usable[index]])] = index
-    columns = {"kind": kind}
+    parts = [kind]
     for index, alt in enumerate(usable):
-        for part, key in enumerate(alt):
-            columns[f"{index}.{part}"] = np.where(kind == index, code(key), -2)
+        parts.extend(np.where(kind == index, code(key), -2) for key in alt)
     if (kind == -1).any():
-        for column in dataset.stored_columns:
-            columns[column.key] = np.where(kind == -1, code(column.key), -2)
-    group = pd.DataFrame(columns).groupby(list(columns), sort=False).ngroup().to_numpy()
-    first = np.unique(group, return_index=True)[1][group]
+        parts.extend(np.where(kind == -1, code(key), -2) for key in parsed)
+    first = first_of_groups(group_rows(parts))
     repeated = first != np.arange(len(rows))
     duplicates = list(zip(rows[repeated].tolist(), rows[first[repeated]].tolist()))
     return rows[~repeated], duplicates
 
 
-def _to_arrow(dataset: Dataset, values: dict[str, np.ndarray], keep: np.ndarray, first_excel_row: int) -> pa.Table:
+def _to_arrow(dataset: Dataset, parsed: dict[str, CodedColumn], keep: np.ndarray, first_excel_row: int) -> pa.Table:
     arrays: dict[str, pa.Array] = {"source_row": pa.array(keep + first_excel_row, pa.int32())}
     for column in dataset.stored_columns:
-        kept = values[column.key][keep]
-        arrays[column.key] = pa.array(kept, _ARROW_TYPES[SQL_TYPES[column.kind]], from_pandas=True)
+        arrow_type = _ARROW_TYPES[SQL_TYPES[column.kind]]
+        if column.key == "age":
+            arrays["age"] = _ages(dataset, parsed, keep)
+        elif column.key in parsed:
+            arrays[column.key] = parsed[column.key].to_arrow(keep, arrow_type)
+        else:
+            arrays[column.key] = pa.nulls(len(keep), arrow_type)
         if column.kind == "source":
-            groups = codes.SOURCE_GROUPS
-            arrays["source_group"] = pa.array([groups.get(v) for v in kept.tolist()], pa.string())
+            source = parsed[column.key]
+            groups = pa.array([codes.SOURCE_GROUPS.get(v) for v in source.converted], pa.string())
+            arrays["source_group"] = pc.take(groups, pa.array(source.codes[keep]))
     return pa.table(arrays)
 
 
-def _themes_to_arrow(themes: dict[str, _ParsedColumn], keep: np.ndarray, first_excel_row: int) -> pa.Table:
+def _themes_to_arrow(themes: dict[str, CodedColumn], keep: np.ndarray, first_excel_row: int) -> pa.Table:
     source_rows, names, slugs, judgements = [], [], [], []
     for header, column in themes.items():
         name = clean_cell_text(header)
-        kept = column.values[keep]
+        kept = column.values(keep)
         judged = pd.notna(kept)
         source_rows.extend((keep[judged] + first_excel_row).tolist())
         judgements.extend(kept[judged].tolist())

@@ -226,23 +226,32 @@ def _write(cur, prepared: Prepared, uploaded_by: str) -> int:
             [submission_id, parsed.dataset.name, summary.sheet, summary.date_from, summary.date_to,
              summary.rows_read, parsed.table.num_rows, parsed.invalid_rows],
         )
-        rows = parsed.table  # noqa: F841 - read by DuckDB's replacement scan below
         columns = ", ".join(parsed.table.column_names)
-        cur.execute(
+        _insert_arrow(
+            cur, parsed.table,
             f"""INSERT INTO {parsed.dataset.name} (submission_id, sheet, submitter_agency, {columns})
-                SELECT $submission_id, $sheet, $agency, {columns} FROM rows""",
+                SELECT $submission_id, $sheet, $agency, {columns} FROM arrow_rows""",
             {"submission_id": submission_id, "sheet": summary.sheet, "agency": report.agency},
         )
         if parsed.themes is not None and parsed.themes.num_rows:
-            themes = parsed.themes  # noqa: F841 - read by DuckDB's replacement scan below
-            cur.execute(
+            _insert_arrow(
+                cur, parsed.themes,
                 "INSERT INTO audit_themes SELECT $submission_id, $sheet, source_row, theme, theme_slug, judgement"
-                " FROM themes",
+                " FROM arrow_rows",
                 {"submission_id": submission_id, "sheet": summary.sheet},
             )
     for dataset in {p.dataset.name for p in parts}:
         recompute(cur, dataset, report.agency)
     return int(submission_id)
+
+
+def _insert_arrow(cur, table, sql: str, params: dict) -> None:
+    """Run an INSERT ... FROM arrow_rows with ``table`` (a pyarrow Table) as ``arrow_rows``."""
+    cur.register("arrow_rows", table)
+    try:
+        cur.execute(sql, params)
+    finally:
+        cur.unregister("arrow_rows")
 
 
 def audit_action(report: LoadReport) -> str:

@@ -33,11 +33,10 @@ _ACTIVE = "(SELECT submission_id FROM submissions WHERE withdrawn_at IS NULL)"
 def _recompute_range(cur: duckdb.DuckDBPyConnection, table: str, date_column: str, agency: str) -> None:
     cur.execute(
         f"""
-        UPDATE {table} AS r SET
-            superseded_by = c.newer_id,
-            is_current = c.newer_id IS NULL AND r.submission_id IN {_ACTIVE}
+        UPDATE {table} AS r SET superseded_by = c.newer_id, is_current = c.current
         FROM (
-            SELECT r.submission_id, r.sheet, r.source_row, max(p.submission_id) AS newer_id
+            SELECT r.submission_id, r.sheet, r.source_row, max(p.submission_id) AS newer_id,
+                   max(p.submission_id) IS NULL AND r.submission_id IN {_ACTIVE} AS current
             FROM {table} r
             LEFT JOIN (
                 SELECT p.submission_id, p.date_from, p.date_to
@@ -48,6 +47,7 @@ def _recompute_range(cur: duckdb.DuckDBPyConnection, table: str, date_column: st
             GROUP BY r.submission_id, r.sheet, r.source_row
         ) AS c
         WHERE r.submission_id = c.submission_id AND r.sheet = c.sheet AND r.source_row = c.source_row
+          AND (r.is_current <> c.current OR r.superseded_by IS DISTINCT FROM c.newer_id)
         """,
         {"dataset": table, "agency": agency},
     ).fetchall()
