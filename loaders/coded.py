@@ -138,10 +138,15 @@ def group_rows(parts: Sequence[np.ndarray]) -> np.ndarray:
     """Per row, a group number shared by rows equal in every part (integer code arrays, -1 and -2
     allowed). Groups are numbered in order of first appearance."""
     key = np.zeros(len(parts[0]), dtype=np.int64)
+    key_size = 1
     for part in parts:
-        # Re-factorising after each part keeps the combined key below rows x (distinct values + 2).
-        key = pd.factorize(key * (int(part.max(initial=0)) + 3) + (part + 2))[0].astype(np.int64)
-    return key
+        radix = int(part.max(initial=0)) + 3
+        if key_size * radix >= 2**62:  # re-number the key so far to keep the combined key in 64 bits
+            key = pd.factorize(key)[0].astype(np.int64)
+            key_size = int(key.max(initial=0)) + 1
+        key = key * radix + (part + 2)
+        key_size *= radix
+    return pd.factorize(key)[0].astype(np.int64)
 
 
 def first_of_groups(group: np.ndarray) -> np.ndarray:
