@@ -48,7 +48,7 @@ def build(path: Path) -> Store:
     con = store.con
     con.execute("SET enable_progress_bar = false")
     meta = "1, 'Sheet1', CAST(i AS INTEGER), 'Children''s social care', true, NULL"
-    child = f"sha256(CAST(CAST(floor(random() * {CHILDREN}) AS INTEGER) AS VARCHAR))"
+    child = f"unhex(sha256(CAST(CAST(floor(random() * {CHILDREN}) AS INTEGER) AS VARCHAR)))"
     con.execute(f"""
         INSERT INTO submissions (submission_id, file_name, sha256, agency, uploaded_by, uploaded_at, datasets,
             rows_read, rows_loaded, rows_skipped, skip_invalid_rows)
@@ -69,7 +69,7 @@ def build(path: Path) -> Store:
             child_key, referral_date, source_code, source_group, nfa, referrals_12m)
         SELECT {meta}, child, d, {_list(CODES)}[s], {_list(GROUPS)}[s],
                CASE WHEN random() < 0.95 THEN {_pick(("Yes", "No", "No", "No", "No"))} END, NULL
-        FROM (SELECT i, sha256(CAST(CAST(floor(random() * {CHILDREN // 3}) AS INTEGER) AS VARCHAR)) AS child,
+        FROM (SELECT i, unhex(sha256(CAST(CAST(floor(random() * {CHILDREN // 3}) AS INTEGER) AS VARCHAR))) AS child,
                      {START} + CAST(floor(random() * {DAYS}) AS INTEGER) AS d,
                      1 + CAST(floor(random() * {len(CODES)}) AS INTEGER) AS s
               FROM range({REFERRALS}) t(i));

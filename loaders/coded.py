@@ -21,7 +21,7 @@ from loaders.convert import Invalid, as_text
 from loaders.text import EXCEL_ERRORS, is_blank
 
 Convert = Callable[[object], object]
-HashMany = Callable[[list[str]], list[str]]
+HashMany = Callable[[list[str]], list[bytes]]
 
 
 @dataclass

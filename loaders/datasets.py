@@ -29,7 +29,7 @@ Kind = Literal[
 ]
 
 SQL_TYPES: dict[str, str] = {
-    "id": "VARCHAR", "date": "DATE", "age": "SMALLINT", "int": "INTEGER", "score": "TINYINT",
+    "id": "BLOB", "date": "DATE", "age": "SMALLINT", "int": "INTEGER", "score": "TINYINT",
     "number": "DOUBLE", "code": "VARCHAR", "source": "VARCHAR", "agency": "VARCHAR",
     "period": "VARCHAR", "text": "VARCHAR",
 }

@@ -27,7 +27,7 @@ HEADER_SEARCH_ROWS = 20
 MAX_ISSUES_PER_SHEET = 1000
 
 _ARROW_TYPES = {
-    "VARCHAR": pa.string(), "DATE": pa.date32(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(),
+    "VARCHAR": pa.string(), "BLOB": pa.binary(), "DATE": pa.date32(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(),
     "TINYINT": pa.int8(), "DOUBLE": pa.float64(),
 }
 
@@ -151,7 +151,7 @@ class _Cells:
 def parse_sheet(
     sheet: RawSheet,
     recognition: Recognition,
-    pseudonymise: Callable[[str], str],
+    pseudonymise: Callable[[str], bytes],
     today: dt.date | None = None,
 ) -> ParsedSheet:
     """Validate every mapped cell and return the rows ready to store, with every problem located."""

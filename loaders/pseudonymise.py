@@ -26,7 +26,8 @@ def secret_for(db_path: Path) -> bytes:
 
 
 class Pseudonymiser:
-    """HMAC-SHA256 of an identifier, as 64 hex characters.
+    """HMAC-SHA256 of an identifier: 32 bytes, stored as a BLOB (hex text would double the size and cost
+    DuckDB a futile attempt to compress random characters).
 
     The inner and outer hash states are keyed once (RFC 2104) and copied per identifier:
     the same result as ``hmac.new(key, id, sha256)`` at a sixth of the cost per call.
@@ -38,14 +39,14 @@ class Pseudonymiser:
         self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
 
-    def __call__(self, identifier: str) -> str:
+    def __call__(self, identifier: str) -> bytes:
         inner = self._inner.copy()
         inner.update(identifier.encode())
         outer = self._outer.copy()
         outer.update(inner.digest())
-        return outer.hexdigest()
+        return outer.digest()
 
-    def many(self, identifiers: list[str]) -> list[str]:
+    def many(self, identifiers: list[str]) -> list[bytes]:
         """``[self(i) for i in identifiers]`` in one tight loop (a third faster for 100,000 IDs)."""
         new_inner, new_outer = self._inner.copy, self._outer.copy
         hashed = []
@@ -54,5 +55,5 @@ class Pseudonymiser:
             inner.update(identifier.encode())
             outer = new_outer()
             outer.update(inner.digest())
-            hashed.append(outer.hexdigest())
+            hashed.append(outer.digest())
         return hashed

@@ -74,7 +74,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 def prepare(
     path: Path,
-    pseudonymise: Callable[[str], str],
+    pseudonymise: Callable[[str], bytes],
     *,
     display_name: str | None = None,
     agency: str | None = None,
@@ -91,7 +91,7 @@ def prepare(
 
 def _prepare(
     path: Path,
-    pseudonymise: Callable[[str], str],
+    pseudonymise: Callable[[str], bytes],
     *,
     display_name: str | None,
     agency: str | None,

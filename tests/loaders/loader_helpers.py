@@ -19,8 +19,8 @@ KIND_SAMPLES = {
 }
 
 
-def fake_hash(identifier: str) -> str:
-    return "h:" + identifier
+def fake_hash(identifier: str) -> bytes:
+    return b"h:" + identifier.encode()
 
 
 def sample_value(dataset: str, column: Column) -> object:

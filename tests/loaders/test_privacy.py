@@ -88,10 +88,10 @@ def test_no_raw_identifier_name_or_email_in_any_table(loaded):
         assert word.lower() not in text.lower()
 
 
-def test_every_varchar_cell_checked_in_sql(loaded):
+def test_every_text_or_blob_cell_checked_in_sql(loaded):
     store, _, _ = loaded
     columns = store.rows("""SELECT table_name, column_name FROM information_schema.columns
-                            WHERE table_schema = 'main' AND data_type IN ('VARCHAR', 'JSON', 'VARCHAR[]')""")
+                            WHERE table_schema = 'main' AND data_type IN ('VARCHAR', 'JSON', 'VARCHAR[]', 'BLOB')""")
     assert ("contacts", "child_key") in columns and ("training", "delegate_key") in columns
     for table, column in columns:
         for secret in SECRETS:
@@ -117,8 +117,8 @@ def test_identifiers_are_keyed_hashes(loaded):
     store, _, db = loaded
     key = (db.parent / ".secret").read_text().strip().encode()
 
-    def keyed(raw: str) -> str:
-        return hmac.new(key, raw.encode(), hashlib.sha256).hexdigest()
+    def keyed(raw: str) -> bytes:
+        return hmac.new(key, raw.encode(), hashlib.sha256).digest()
 
     assert store.rows("SELECT child_key, contact_id FROM contacts ORDER BY source_row") == [
         (keyed(RAW_CHILD_IDS[0]), keyed(RAW_CONTACT_ID)), (keyed(RAW_CHILD_IDS[1]), None)]
@@ -175,7 +175,7 @@ def test_dashboard_secret_sets_the_key_and_changes_the_hash(tmp_path, monkeypatc
         with Store(tmp_path / f"{secret}.duckdb") as store:
             assert load(store, path).status == "accepted"
             keys.append(store.scalar("SELECT child_key FROM contacts"))
-        expected = hmac.new(secret.encode(), RAW_CHILD_IDS[0].encode(), hashlib.sha256).hexdigest()
+        expected = hmac.new(secret.encode(), RAW_CHILD_IDS[0].encode(), hashlib.sha256).digest()
         assert keys[-1] == expected
     assert keys[0] != keys[1]
     assert not (tmp_path / ".secret").exists()  # with DASHBOARD_SECRET set no secret file is written

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 from loader_helpers import count, load
@@ -26,6 +27,30 @@ def test_migrations_are_idempotent(tmp_path):
         assert store.rows("SELECT table_name FROM information_schema.tables ORDER BY 1") == tables
         assert migrate(store.con) == MIGRATIONS[-1][0]
         assert count(store, "schema_version") == len(MIGRATIONS)
+
+
+def test_a_store_with_hex_identifiers_is_upgraded_to_blobs(tmp_path, monkeypatch):
+    """Before migration 3 keyed hashes were 64 hex characters; the upgrade keeps every row and hash."""
+    import loaders.store
+
+    hashed = hashlib.sha256(b"SYN-1").hexdigest()
+    db = tmp_path / "old.duckdb"
+    monkeypatch.setattr(loaders.store, "MIGRATIONS", MIGRATIONS[:2])
+    monkeypatch.setattr(loaders.store, "SQL_TYPES", {**SQL_TYPES, "id": "VARCHAR"})
+    monkeypatch.setattr(loaders.store, "_COLUMN_STORAGE", {})
+    with Store(db) as old:
+        old.con.execute("""INSERT INTO contacts (submission_id, sheet, source_row, submitter_agency, child_key,
+                           contact_date, source_code) VALUES (1, 'List 1', 2, 'Police', ?, DATE '2025-04-01', '6')""",
+                        [hashed])
+        assert old.scalar("SELECT max(version) FROM schema_version") == 2
+    monkeypatch.undo()
+    with Store(db) as store:
+        assert store.schema_version == MIGRATIONS[-1][0]
+        assert store.rows("SELECT child_key, source_row, source_code, is_current FROM contacts") == [
+            (bytes.fromhex(hashed), 2, "6", True)]
+        ddl = store.scalar("SELECT sql FROM duckdb_tables() WHERE table_name = 'contacts'")
+        assert "child_key BLOB USING COMPRESSION" in ddl
+        assert store.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%before_v3'") == 0
 
 
 def test_a_failing_migration_is_rolled_back(tmp_path, monkeypatch):

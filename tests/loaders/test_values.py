@@ -185,7 +185,7 @@ def test_non_breaking_and_repeated_spaces_are_folded():
                          ["\u00a0SYN-1\u00a0", "\u00a003/04/2025", "\u00a0Police\u00a0 ", None,
                           "No\u00a0further   action", " Yes\u00a0", "  White\u00a0 British "]])
     assert not parsed.errors
-    assert column_values(parsed, "child_key") == ["h:SYN-1"]
+    assert column_values(parsed, "child_key") == [b"h:SYN-1"]
     assert column_values(parsed, "source_code") == ["6"]
     assert column_values(parsed, "outcome") == ["NFA"]
     assert column_values(parsed, "neglect") == ["Yes"]
