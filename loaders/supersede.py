@@ -31,19 +31,25 @@ _ACTIVE = "(SELECT submission_id FROM submissions WHERE withdrawn_at IS NULL)"
 
 
 def _recompute_range(cur: duckdb.DuckDBPyConnection, table: str, date_column: str, agency: str) -> None:
+    # Rows of the agency's newest active submission that count, unsuperseded, cannot change: nothing is
+    # newer. Leaving them out of the join keeps a load's own rows (most of a big load) out of the work.
     cur.execute(
         f"""
+        WITH parts AS (
+            SELECT p.submission_id, p.date_from, p.date_to
+            FROM submission_parts p JOIN submissions s USING (submission_id)
+            WHERE p.dataset = $dataset AND s.agency = $agency AND s.withdrawn_at IS NULL
+        )
         UPDATE {table} AS r SET superseded_by = c.newer_id, is_current = c.current
         FROM (
             SELECT r.submission_id, r.sheet, r.source_row, max(p.submission_id) AS newer_id,
                    max(p.submission_id) IS NULL AND r.submission_id IN {_ACTIVE} AS current
             FROM {table} r
-            LEFT JOIN (
-                SELECT p.submission_id, p.date_from, p.date_to
-                FROM submission_parts p JOIN submissions s USING (submission_id)
-                WHERE p.dataset = $dataset AND s.agency = $agency AND s.withdrawn_at IS NULL
-            ) p ON p.submission_id > r.submission_id AND r.{date_column} BETWEEN p.date_from AND p.date_to
+            LEFT JOIN parts p
+                ON p.submission_id > r.submission_id AND r.{date_column} BETWEEN p.date_from AND p.date_to
             WHERE r.submitter_agency = $agency
+              AND (NOT r.is_current OR r.superseded_by IS NOT NULL OR r.submission_id NOT IN {_ACTIVE}
+                   OR r.submission_id < (SELECT coalesce(max(submission_id), -1) FROM parts))
             GROUP BY r.submission_id, r.sheet, r.source_row
         ) AS c
         WHERE r.submission_id = c.submission_id AND r.sheet = c.sheet AND r.source_row = c.source_row
@@ -57,16 +63,20 @@ def _recompute_snapshot(cur: duckdb.DuckDBPyConnection, table: str, key: list[st
     partition = ", ".join(key)
     cur.execute(
         f"""
-        UPDATE {table} AS r SET
-            superseded_by = CASE WHEN ranked.newest > r.submission_id THEN ranked.newest END,
-            is_current = ranked.active AND ranked.newest = r.submission_id
+        UPDATE {table} AS r SET superseded_by = ranked.newer_id, is_current = ranked.current
         FROM (
-            SELECT submission_id, sheet, source_row, submission_id IN {_ACTIVE} AS active,
-                   max(submission_id) FILTER (WHERE submission_id IN {_ACTIVE})
-                       OVER (PARTITION BY {partition}) AS newest
-            FROM {table}
+            SELECT submission_id, sheet, source_row,
+                   CASE WHEN newest > submission_id THEN newest END AS newer_id,
+                   active AND newest = submission_id AS current
+            FROM (
+                SELECT submission_id, sheet, source_row, submission_id IN {_ACTIVE} AS active,
+                       max(submission_id) FILTER (WHERE submission_id IN {_ACTIVE})
+                           OVER (PARTITION BY {partition}) AS newest
+                FROM {table}
+            )
         ) AS ranked
         WHERE r.submission_id = ranked.submission_id AND r.sheet = ranked.sheet AND r.source_row = ranked.source_row
+          AND (r.is_current <> ranked.current OR r.superseded_by IS DISTINCT FROM ranked.newer_id)
         """
     ).fetchall()
 
