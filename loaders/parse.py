@@ -182,6 +182,7 @@ def parse_sheet(
     cells = _Cells(sheet.rows, recognition.header_index + 1)
     first_excel_row = recognition.header_row + 1
     parsed: dict[str, CodedColumn] = {}
+    # A Pseudonymiser hashes a whole column's identifiers in one loop; any other function is called per value.
     hash_many = getattr(pseudonymise, "many", None) or (lambda texts: list(map(pseudonymise, texts)))
     headers: dict[str, str] = {}
     for position, column, header in recognition.columns:
