@@ -40,14 +40,10 @@ class Pseudonymiser:
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
 
     def __call__(self, identifier: str) -> bytes:
-        inner = self._inner.copy()
-        inner.update(identifier.encode())
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.digest()
+        return self.many([identifier])[0]
 
     def many(self, identifiers: list[str]) -> list[bytes]:
-        """``[self(i) for i in identifiers]`` in one tight loop (a third faster for 100,000 IDs)."""
+        """The hash of each identifier, in one tight loop: a column's IDs are hashed together."""
         new_inner, new_outer = self._inner.copy, self._outer.copy
         hashed = []
         for identifier in identifiers:
