@@ -17,10 +17,11 @@ from pages.common import (
     auth_mode,
     current_person,
     entry_script,
-    escape_markdown,
     quarters_available,
     session_expired,
+    store_available,
 )
+from ui.literal import markdown_literal
 
 # A local icon: a material icon as favicon would be fetched from an outside font server.
 FAVICON = Path(__file__).resolve().parent / "data" / "favicon.png"
@@ -71,6 +72,8 @@ elif person is None and (not st.user.get("is_logged_in") or session_expired()):
     navigation = st.navigation([st.Page(gate.sign_in, title="Sign in", default=True)], position="hidden")
 elif person is None:
     navigation = st.navigation([st.Page(gate.no_access, title="No access", default=True)], position="hidden")
+elif not store_available():
+    navigation = st.navigation([st.Page(gate.store_busy, title="Data store busy", default=True)], position="hidden")
 else:
     navigation = st.navigation([PAGES[name] for name in pages_for(person)])
     with st.sidebar:
@@ -78,7 +81,7 @@ else:
             st.warning("Local mode: no sign-in, you are the administrator. For use on this computer only.",
                        icon=":material/warning:")
         else:
-            st.caption(f"Signed in as {escape_markdown(person.label)}")
+            st.caption(f"Signed in as {markdown_literal(person.label)}")
             st.button("Sign out", on_click=st.logout, key="sign_out")
         if person.role != "scrutiny":
             quarters = quarters_available()
@@ -86,6 +89,7 @@ else:
                 st.select_slider("Quarters shown", options=quarters, value=(quarters[0], quarters[-1]),
                                  key="period_range", persist_state="session")
             st.selectbox("Agency", [ALL_AGENCIES, *agency_names()], key="agency_filter", persist_state="session",
+                         format_func=markdown_literal,
                          help="Breaks charts down to one agency where the data has agencies (training, audits).")
             st.toggle("Meeting mode", key="meeting_mode", persist_state="session",
                       help="Bigger type and charts for a projector; the action plan shows one action at a time.")

@@ -61,3 +61,36 @@ def check_decision(person: Person) -> None:
 def check_audit_trail(person: Person) -> None:
     if person.role != "admin":
         raise NotAllowed(f"{person.email} ({person.role}) may not see the audit trail")
+
+
+def check_backup(person: Person) -> None:
+    """A backup is every row of the store (pseudonymised), so only an administrator may take one."""
+    if person.role != "admin":
+        raise NotAllowed(f"{person.email} ({person.role}) may not download a backup of the store")
+
+
+def can_map_values(person: Person, agency: str) -> bool:
+    """Whether the person may map a local label to a code for ``agency``'s loads: an administrator for any
+    agency, a manager for their own (the agency whose returns they upload)."""
+    return person.role == "admin" or (person.role == "manager" and agency == person.agency)
+
+
+def check_map_values(person: Person, agency: str) -> None:
+    if person.role not in ("manager", "admin"):
+        raise NotAllowed(f"{person.email} ({person.role}) may not map values to codes")
+    if not can_map_values(person, agency):
+        raise NotAllowed(f"{person.email} may map values only for {person.agency}, not {agency}")
+
+
+def can_remove_alias(person: Person, alias_agency: str) -> bool:
+    """The same rule as mapping. A manager may remove their own agency's mappings: a wrong one misreads every
+    later return of theirs, so they must be able to undo it without waiting for an administrator; removing
+    changes nothing already loaded, and it is audited like the mapping was."""
+    return can_map_values(person, alias_agency)
+
+
+def check_remove_alias(person: Person, alias_agency: str) -> None:
+    if person.role not in ("manager", "admin"):
+        raise NotAllowed(f"{person.email} ({person.role}) may not remove value mappings")
+    if not can_remove_alias(person, alias_agency):
+        raise NotAllowed(f"{person.email} may remove only {person.agency}'s value mappings, not {alias_agency}'s")

@@ -6,13 +6,34 @@ from __future__ import annotations
 import datetime as dt
 
 from access.people import Person
-from access.permissions import NotAllowed, check_decision, check_upload, check_withdraw
+from access.permissions import (
+    NotAllowed,
+    check_backup,
+    check_decision,
+    check_map_values,
+    check_remove_alias,
+    check_upload,
+    check_withdraw,
+)
 from loaders import audit
+from loaders.agencies import match_agency
+from loaders.aliases import (
+    ADDED,
+    REMOVED,
+    AliasError,
+    add_alias,
+    get_alias,
+    remove_alias,
+    resolve_column,
+    resolve_dataset,
+)
 from loaders.audit import Actor
+from loaders.backup import backup_bytes
 from loaders.report import LoadReport
 from loaders.status import submission_agency
 from loaders.store import Store
 from loaders.submit import Prepared, audit_action, commit, withdraw
+from loaders.value_aliases import ValueAlias
 from metrics.decisions import record_decision
 
 
@@ -51,3 +72,46 @@ def decide(store: Store, person: Person, action_id: str, status: str, note: str,
     except NotAllowed as error:
         _refuse(store, person, "decision", action_id, error)
     return record_decision(store, action_id, status, note, by, on, actor=actor(person))
+
+
+def backup_download(store: Store, person: Person, name: str) -> bytes:
+    """A backup of the store for an administrator to download, made through the app's own connection (the
+    app holds the only write lock) and recorded in the audit trail as "backup"."""
+    try:
+        check_backup(person)
+    except NotAllowed as error:
+        _refuse(store, person, "backup", name, error)
+    return backup_bytes(store, actor(person), name)
+
+
+def _mapping_target(dataset: str, column: str) -> str:
+    """What a refused mapping is recorded against: the declared column, never text as typed."""
+    try:
+        found = resolve_dataset(dataset)
+        return f"{found.name}.{resolve_column(found, column).key}"
+    except AliasError:
+        return "value mapping"
+
+
+def add_value_alias(store: Store, person: Person, agency: str, dataset: str, column: str, value: str,
+                    code: str) -> ValueAlias:
+    """Map a local label to a code for ``agency``'s later loads (``loaders.aliases.add_alias``). A refusal is
+    audited under the column's name, never the value; an invalid mapping raises ``AliasError``, unaudited."""
+    name = match_agency(agency or "")
+    try:
+        check_map_values(person, name or "an unknown agency")
+    except NotAllowed as error:
+        _refuse(store, person, ADDED, _mapping_target(dataset, column), error)
+    return add_alias(store, actor(person), agency, dataset, column, value, code)
+
+
+def remove_value_alias(store: Store, person: Person, alias_id: int) -> ValueAlias:
+    """Remove a mapping (``loaders.aliases.remove_alias``): an administrator any, a manager their agency's."""
+    alias = get_alias(store, alias_id)
+    if alias is None:
+        raise AliasError(f"there is no mapping {alias_id}")
+    try:
+        check_remove_alias(person, alias.agency)
+    except NotAllowed as error:
+        _refuse(store, person, REMOVED, alias_id, error)
+    return remove_alias(store, actor(person), alias_id)

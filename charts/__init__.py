@@ -3,6 +3,10 @@
 Every chart has a plain-English title with its unit, quarters labelled ``2025-26 Q1`` in order,
 a colour-blind-safe palette (Okabe-Ito), and never carries meaning by colour alone: lines have
 distinct marker symbols, bars carry their labels, ratings their words.
+
+Every string a builder puts into a figure (title, axis titles, category values, trace names, annotations)
+goes through ``ui.literal.chart_literal`` here, so text from uploads is drawn as itself: pages pass plain
+text. Hover templates never embed text, only ``%{...}`` references to values already escaped.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import plotly.io as pio
 
 from loaders.periods import Quarter
 from metrics.registry import format_number
+from ui.literal import chart_literal
 
 # Set once: naming the template on every figure costs ~75 ms per chart in validation.
 pio.templates.default = "plotly_white"
@@ -34,7 +39,7 @@ def _quarters(periods: Sequence[str]) -> list[str]:
 def _layout(fig: go.Figure, title: str, y_title: str, scale: float = 1.0, height: int = 380) -> go.Figure:
     few = sum(1 for trace in fig.data if trace.showlegend is not False) <= 3
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": round(18 * scale)}},
+        title={"text": chart_literal(title), "x": 0, "xanchor": "left", "font": {"size": round(18 * scale)}},
         font={"size": round(13 * scale), "family": "Arial, Helvetica, sans-serif", "color": "#0b0c0c"},
         height=round(height * scale),
         margin={"l": 60, "r": 20, "t": 60 + round(10 * scale) + (round(28 * scale) if few else 0), "b": 50},
@@ -45,7 +50,7 @@ def _layout(fig: go.Figure, title: str, y_title: str, scale: float = 1.0, height
         hoverlabel={"font_size": round(13 * scale)},
         # One update: every separate update_* call costs plotly a full validation pass.
         xaxis={"type": "category", "tickfont": {"color": TEXT}, "title": {"font": {"color": TEXT}}},
-        yaxis={"title": {"text": y_title, "font": {"color": TEXT}}, "tickfont": {"color": TEXT}},
+        yaxis={"title": {"text": chart_literal(y_title), "font": {"color": TEXT}}, "tickfont": {"color": TEXT}},
     )
     return fig
 
@@ -74,14 +79,15 @@ def line_by_quarter(
         part = data if name is None else data[data[group] == name]
         part = part.set_index("period").reindex(order).reset_index()
         fig.add_trace(go.Scatter(
-            x=part["period"], y=part[value], name=str(name) if name is not None else title,
+            x=part["period"], y=part[value], name=chart_literal(name if name is not None else title),
             mode="lines+markers", line={"color": PALETTE[index % len(PALETTE)], "width": 3},
             marker={"symbol": SYMBOLS[index % len(SYMBOLS)], "size": 9},
             hovertemplate="%{x}: %{y:.1f}" + (" %" if unit == "%" else "") + "<extra>%{fullData.name}</extra>",
         ))
     if target is not None and order:
         fig.add_trace(go.Scatter(
-            x=order, y=[target] * len(order), name=f"{target_label} ({format_number(target, unit)})", mode="lines",
+            x=order, y=[target] * len(order), name=chart_literal(f"{target_label} ({format_number(target, unit)})"),
+            mode="lines",
             line={"color": "#0b0c0c", "dash": "dot", "width": 2}, hoverinfo="skip",
         ))
     fig.update_xaxes(categoryorder="array", categoryarray=order, title="Financial quarter")
@@ -105,9 +111,9 @@ def stacked_by_quarter(
     for index, name in enumerate(names):
         part = data[data[group] == name].set_index("period").reindex(order)
         fig.add_trace(go.Bar(
-            x=order, y=part[value].fillna(0), name=str(name),
+            x=order, y=part[value].fillna(0), name=chart_literal(name),
             marker={"color": PALETTE[index % len(PALETTE)], "pattern": {"shape": patterns[index % len(patterns)]}},
-            hovertemplate="%{x}<br>" + str(name) + ": %{y}<extra></extra>",
+            hovertemplate="%{x}<br>%{fullData.name}: %{y}<extra></extra>",
         ))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(categoryorder="array", categoryarray=order, title="Financial quarter")
@@ -121,15 +127,17 @@ def bar_by_group(
     """Horizontal bars for categories (e.g. agencies), each labelled with its value."""
     data = data.sort_values(value, ascending=True)
     fig = go.Figure(go.Bar(
-        y=data[category].astype(str), x=data[value], orientation="h", marker={"color": PALETTE[0]},
+        y=data[category].map(chart_literal), x=data[value], orientation="h", marker={"color": PALETTE[0]},
         text=[format_number(v, unit) for v in data[value]], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x:.1f}<extra></extra>",
     ))
     if target is not None:
         fig.add_vline(x=target, line={"color": "#0b0c0c", "dash": "dot", "width": 2},
-                      annotation_text=f"Target {format_number(target, unit)}", annotation_position="top")
+                      annotation_text=chart_literal(f"Target {format_number(target, unit)}"),
+                      annotation_position="top")
     fig.update_yaxes(type="category", title="")
-    fig.update_xaxes(title=_axis_title(unit, y_label), rangemode="tozero", ticksuffix="%" if unit == "%" else "")
+    fig.update_xaxes(title=chart_literal(_axis_title(unit, y_label)), rangemode="tozero",
+                     ticksuffix="%" if unit == "%" else "")
     layout = _layout(fig, title, "", scale, height=max(300, 60 + 34 * len(data)))
     layout.update_xaxes(type="linear")
     return layout
@@ -168,8 +176,9 @@ def trajectory(
         fig.add_trace(go.Scatter(x=xs, y=ys, name="Planned trajectory", mode="lines",
                                  line={"color": PALETTE[1], "dash": "dash", "width": 3}))
         fig.add_trace(go.Scatter(
-            x=[due_period], y=[target], name=f"Target {format_number(target, unit)} by {due_period}",
-            mode="markers+text", text=[f"Target {format_number(target, unit)}"], textposition="top center",
+            x=[due_period], y=[target], name=chart_literal(f"Target {format_number(target, unit)} by {due_period}"),
+            mode="markers+text", text=[chart_literal(f"Target {format_number(target, unit)}")],
+            textposition="top center",
             marker={"symbol": "star", "size": 16, "color": PALETTE[5]},
         ))
     shapes, notes = [], []
@@ -177,7 +186,7 @@ def trajectory(
         due = order.index(due_period)
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": due, "x1": due, "y0": 0, "y1": 1,
                        "line": {"color": "#505a5f", "dash": "dot"}})
-        notes.append({"xref": "x", "yref": "paper", "x": due, "y": 0, "text": f"Due {due_period}",
+        notes.append({"xref": "x", "yref": "paper", "x": due, "y": 0, "text": chart_literal(f"Due {due_period}"),
                       "showarrow": False, "xanchor": "right", "yanchor": "bottom"})
     fig.update_layout(shapes=shapes, annotations=notes, xaxis={"categoryorder": "array", "categoryarray": order,
                       "title": {"text": "Financial quarter"}}, yaxis={"ticksuffix": "%" if unit == "%" else ""})
@@ -189,7 +198,7 @@ def heatmap(data: pd.DataFrame, title: str, *, row: str, value: str = "value", s
     order = _quarters(data["period"]) if len(data) else []
     table = data.pivot_table(index=row, columns="period", values=value, aggfunc="first").reindex(columns=order)
     fig = go.Figure(go.Heatmap(
-        z=table.values, x=order, y=[str(r) for r in table.index], colorscale="Blues", zmin=0, zmax=100,
+        z=table.values, x=order, y=[chart_literal(r) for r in table.index], colorscale="Blues", zmin=0, zmax=100,
         text=[[("" if pd.isna(v) else f"{v:.0f}%") for v in r] for r in table.values], texttemplate="%{text}",
         colorbar={"title": "% Yes", "ticksuffix": "%"}, hovertemplate="%{y}, %{x}: %{z:.1f}%<extra></extra>",
     ))
@@ -222,20 +231,21 @@ def grouped_bars(
     fig = go.Figure()
     # Plotly draws a group's first trace at the bottom: add them in reverse so the first series is on top,
     # and reverse the legend back to reading order.
+    shown = [chart_literal(c) for c in categories]
     for index, name in reversed(list(enumerate(names))):
         part = data[data[series] == name].assign(_c=lambda d: d[category].astype(str)).set_index("_c")
         part = part.reindex(categories)
         fig.add_trace(go.Bar(
-            y=categories, x=part[value], name=str(name), orientation="h",
+            y=shown, x=part[value], name=chart_literal(name), orientation="h",
             marker={"color": PALETTE[index % len(PALETTE)], "pattern": {"shape": patterns[index % len(patterns)]}},
             text=[("" if pd.isna(v) else format_number(v, unit)) for v in part[value]], textposition="outside",
-            cliponaxis=False, hovertemplate="%{y}<br>" + str(name) + ": %{x:.2f}<extra></extra>",
+            cliponaxis=False, hovertemplate="%{y}<br>%{fullData.name}: %{x:.2f}<extra></extra>",
         ))
     fig.update_layout(barmode="group", showlegend=True)
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=categories[::-1], title="")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=shown[::-1], title="")
     layout = _layout(fig, title, "", scale, height=max(320, 130 + 18 * len(categories) * max(len(names), 1)))
     layout.update_layout(legend={"traceorder": "reversed"})
-    layout.update_xaxes(type="linear", title=_axis_title(unit, x_label), ticksuffix="%" if unit == "%" else "")
+    layout.update_xaxes(type="linear", title=chart_literal(_axis_title(unit, x_label)), ticksuffix="%" if unit == "%" else "")
     if x_range is not None:
         layout.update_xaxes(range=list(x_range))
     else:

@@ -1,4 +1,4 @@
-"""CSV downloads that are safe to open in Excel."""
+"""CSV downloads (and displayed tables) that are safe to open in Excel."""
 
 from __future__ import annotations
 
@@ -14,11 +14,18 @@ def escape_cell(value: object) -> object:
     return value
 
 
-def safe_csv(data: pd.DataFrame) -> bytes:
-    """The data as UTF-8 CSV (with BOM, so Excel reads accents), formula-like text escaped."""
+def formula_safe(data: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``data`` with formula-like text escaped in every text cell and column name.
+    Numbers stay numbers: a spreadsheet reads ``-3`` as a number, never as a formula."""
     escaped = data.copy()
     escaped.columns = [escape_cell(str(c)) for c in escaped.columns]
-    for column in escaped.columns:
-        if escaped[column].dtype == object or pd.api.types.is_string_dtype(escaped[column]):
-            escaped[column] = escaped[column].map(escape_cell)
-    return escaped.to_csv(index=False).encode("utf-8-sig")
+    for index in range(escaped.shape[1]):
+        column = escaped.iloc[:, index]
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            escaped.isetitem(index, column.map(escape_cell))
+    return escaped
+
+
+def safe_csv(data: pd.DataFrame) -> bytes:
+    """The data as UTF-8 CSV (with BOM, so Excel reads accents), formula-like text escaped."""
+    return formula_safe(data).to_csv(index=False).encode("utf-8-sig")

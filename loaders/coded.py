@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -21,6 +21,7 @@ from loaders.convert import Invalid, as_text
 from loaders.text import EXCEL_ERRORS, is_blank
 
 Convert = Callable[[object], object]
+Alias = Callable[[str], "tuple[int, str] | None"]
 HashMany = Callable[[list[str]], list[bytes]]
 
 
@@ -34,6 +35,7 @@ class CodedColumn:
     blank_of: np.ndarray  # bool per distinct value
     messages_of: np.ndarray  # object per distinct value: why it is invalid, else None
     distinct: bool = False  # known: different distinct raw values never convert to the same value
+    aliased: dict[int, int] = field(default_factory=dict)  # distinct value index -> alias id applied to it
 
     @cached_property
     def blank(self) -> np.ndarray:
@@ -73,24 +75,52 @@ class CodedColumn:
         """A date column as ``datetime64[D]`` per row (NaT where empty), for vectorised comparisons."""
         return self._days_of[self.codes if rows is None else self.codes[rows]]
 
+    def alias_counts(self, rows: np.ndarray) -> dict[int, int]:
+        """Alias id -> how many of ``rows`` held a value it mapped."""
+        if not self.aliased:
+            return {}
+        per_value = np.bincount(self.codes[rows], minlength=len(self.converted))
+        counts: dict[int, int] = {}
+        for index, alias_id in self.aliased.items():
+            if per_value[index]:
+                counts[alias_id] = counts.get(alias_id, 0) + int(per_value[index])
+        return counts
+
+    def invalid_values(self, rows: np.ndarray, first: int = 20) -> list[tuple[int, int, np.ndarray]]:
+        """Among ``rows``, each distinct invalid value: (value index, rows holding it, the first rows)."""
+        bad = rows[np.not_equal(self.messages_of, None)[self.codes[rows]]]
+        if not len(bad):
+            return []
+        values = self.codes[bad]
+        order = np.argsort(values, kind="stable")  # rows stay in order within each value
+        distinct, starts, counts = np.unique(values[order], return_index=True, return_counts=True)
+        found = [(int(v), int(n), bad[order[s:s + min(n, first)]]) for v, s, n in zip(distinct, starts, counts)]
+        return sorted(found, key=lambda item: int(item[2][0]))
+
     def to_arrow(self, rows: np.ndarray, arrow_type: pa.DataType) -> pa.Array:
         dictionary = pa.array(self.converted, arrow_type, from_pandas=True)
         return pc.take(dictionary, pa.array(self.codes[rows]))
 
 
-def code_column(raw: np.ndarray, convert: Convert) -> CodedColumn:
-    """Factorise a column, then check and convert each distinct value once."""
+def code_column(raw: np.ndarray, convert: Convert, alias: Alias | None = None) -> CodedColumn:
+    """Factorise a column, then check and convert each distinct value once.
+
+    ``alias`` maps a raw cell text to ``(alias id, code)`` where the agency has mapped that local label:
+    the code is converted in its place. Which distinct values were mapped is kept in ``aliased``."""
     codes, uniques = _factorize(raw)
     converted, blank, messages = _slots(len(uniques))
+    aliased: dict[int, int] = {}
     for index, value in enumerate(uniques):
         if is_blank(value):
             blank[index] = True
             continue
+        if alias is not None and (mapped := alias(as_text(value))) is not None:
+            aliased[index], value = mapped
         try:
             converted[index] = convert(value)
         except Invalid as exc:
             messages[index] = str(exc)
-    return CodedColumn(raw, codes, converted, blank, messages)
+    return CodedColumn(raw, codes, converted, blank, messages, aliased=aliased)
 
 
 def code_identifier_column(raw: np.ndarray, hash_many: HashMany) -> CodedColumn:

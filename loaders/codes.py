@@ -62,6 +62,19 @@ SOURCE_GROUPS: dict[str, str] = {
     "10": "unknown",
 }
 
+# What each source code means, as the children in need census words it (shown beside the code wherever a
+# person chooses one: the value mapping drop-down, the About page's list of mappings).
+SOURCE_MEANINGS: dict[str, str] = {
+    "1A": "Individual: family member, relative or carer", "1B": "Individual: acquaintance",
+    "1C": "Individual: self", "1D": "Individual: other", "2A": "Schools", "2B": "Education services",
+    "3A": "Health services: GP", "3B": "Health services: health visitor", "3C": "Health services: school nurse",
+    "3D": "Health services: other primary health services", "3E": "Health services: A&E",
+    "3F": "Health services: other", "4": "Housing", "5A": "LA services: social care",
+    "5B": "LA services: other internal", "5C": "LA services: external", "5D": "LA services: other",
+    "6": "Police", "7": "Other legal agency (courts, probation, immigration, Cafcass, prison)", "8": "Other",
+    "9": "Anonymous", "10": "Unknown",
+}
+
 _SOURCE_LETTERS = dict(zip("abcdefghijklmnopqrstu", [
     "1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F",
     "4", "5A", "5B", "5C", "6", "7", "8", "9", "10",

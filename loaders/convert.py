@@ -7,6 +7,7 @@ in a column, so a 200,000-row sheet with a few hundred distinct dates costs a fe
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 
@@ -28,7 +29,10 @@ _LEADING_INT = re.compile(r"^\s*(\d+)(?:\.0+)?\s*(?:[-–:)].*|[a-z].*)?$", re.I
 
 
 class Invalid(ValueError):
-    """A value that does not fit its column; the message says what was expected."""
+    """A value that does not fit its column; the message says what was expected.
+
+    The message never quotes the value (the issue carries it apart, for the person uploading): it is
+    stored in the upload log and the audit trail, where nothing from a cell may go."""
 
 
 def _year(text: str) -> int:
@@ -98,10 +102,20 @@ def _int(value: object) -> int:
 
 
 def _age(value: object) -> int:
-    number = _whole_number(value)
-    if not 0 <= number <= 25:
+    """Age in completed years: Annex A workbooks often work age out with a formula, so the cell holds a
+    decimal such as 6.14, which is 6 (floored, as a birthday not yet reached does not count)."""
+    if isinstance(value, bool):
+        raise Invalid("is not an age")
+    if isinstance(value, (int, float)):
+        number = value
+    else:
+        try:
+            number = float(clean_cell_text(str(value)))
+        except ValueError:
+            raise Invalid("is not an age") from None
+    if number != number or not 0 <= number < 26:  # NaN, or outside 0-25 once floored
         raise Invalid("is not an age from 0 to 25")
-    return number
+    return math.floor(number)
 
 
 def _score(value: object) -> int:

@@ -45,6 +45,9 @@ class Column:
     codes: CodeSet | None = None
     description: str = ""
     example: object = None
+    # For a required column whose cells may be blank: what a blank cell means. The row is loaded with the
+    # cell blank (NULL) and one warning lists the rows, instead of an error per row.
+    blank_means: str = ""
 
     @property
     def match_keys(self) -> set[str]:
@@ -99,7 +102,9 @@ CHILD_ID = Column("child_key", "Child ID", "id", True, ("Child Unique ID", "Chil
 DOB = Column("date_of_birth", "Date of birth", "dob", aliases=("DOB", "D.O.B.", "Birth date"),
              description="Used only to work out age at the event; never stored.", example="2015-06-01")
 AGE = Column("age", "Age", "age", aliases=("Age of Child (Years)", "Age of child", "Age (years)", "Age in years"),
-             description="Age in years at the event (worked out from date of birth when blank).", example=9)
+             description="Age in completed years at the event (a decimal such as 6.14 counts as 6). Where the "
+                         "date of birth is given, age is worked out from it and this column only checked.",
+             example=9)
 GENDER = Column("gender", "Gender", "code", codes=codes.GENDER, aliases=("Sex",), example="Female")
 ETHNICITY = Column("ethnicity", "Ethnicity", "text", aliases=("Ethnic group", "Ethnic origin"), example="WBRI")
 COMMON_CHILD = (DOB, AGE, GENDER, ETHNICITY)
@@ -236,7 +241,9 @@ AUDITS = Dataset(
         Column("agency", "Agency", "agency", True, ("Audited agency", "Organisation", "Auditing agency"),
                example="Police"),
         Column("overall_grade", "Overall grade", "code", True, ("Grade", "Overall judgement", "Overall rating",
-               "Judgement"), codes=codes.GRADE, example="Good"),
+               "Judgement"), codes=codes.GRADE, example="Good",
+               blank_means="ungraded (still being moderated): counted in Case audits, not in Audits graded good "
+                           "or better"),
         Column("child_key", "Child ID", "id", aliases=("Child Unique ID", "Child reference"),
                description="Stored only as a keyed hash.", example="SYN-000123"),
         Column("audit_type", "Audit type", "text", aliases=("Type of audit", "Audit theme"), example="Neglect deep dive"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -18,14 +19,22 @@ import pyarrow.compute as pc
 
 from loaders import codes
 from loaders.coded import CodedColumn, code_column, code_identifier_column, first_of_groups, group_rows
-from loaders.convert import as_text, converter_for
+from loaders.convert import EARLIEST, Invalid, as_text, converter_for
 from loaders.datasets import DATASETS, SQL_TYPES, Column, Dataset, is_free_text_header, is_personal_header
 from loaders.read import RawSheet
-from loaders.report import Issue, SheetSummary
+from loaders.report import Issue, SheetSummary, Unrecognised, column_letter
+from loaders.roles import THEMES, column_role
 from loaders.text import clean_cell_text, is_blank, normalise_key, slugify
+from loaders.value_aliases import NO_ALIASES, AliasTable
 
 HEADER_SEARCH_ROWS = 20
 MAX_ISSUES_PER_SHEET = 1000
+MAX_ROWS_LISTED = 20  # rows named in one warning that lists rows
+CODE_KINDS = ("code", "source", "agency")  # columns whose unrecognised values can be mapped to a code
+THEME_KEY = "judgement"  # the column key of every audit theme, for value mappings
+# A totals row's label: "Total", "Grand total", "Sub-total", "Count", "Sum" (then anything).
+_TALLY_WORD = re.compile(r"^(?:grand total|sub ?totals?|totals?|count|sum)\b")
+_TALLY_NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?%?$")
 
 _ARROW_TYPES = {
     "VARCHAR": pa.string(), "BLOB": pa.binary(), "DATE": pa.date32(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(),
@@ -42,7 +51,8 @@ class Recognition:
     dropped: list[str]
     not_used: list[str]
     themes: list[tuple[int, str]]
-    warnings: list[str] = field(default_factory=list)
+    # (position, column, message for the person naming the headers as written, value-free kind)
+    warnings: list[tuple[int, Column, str, str]] = field(default_factory=list)
 
     @property
     def header_row(self) -> int:
@@ -59,6 +69,10 @@ class ParsedSheet:
     warnings: list[Issue] = field(default_factory=list)
     invalid_rows: int = 0
     fatal: bool = False
+    # In memory only, for the person uploading (see LoadReport): unrecognised code-like values, and
+    # alias id -> cells its mapping changed.
+    unrecognised: list[Unrecognised] = field(default_factory=list)
+    aliases_applied: dict[int, int] = field(default_factory=dict)
 
 
 def _header_text(value: object) -> str:
@@ -115,7 +129,9 @@ def _map_columns(dataset: Dataset, header_index: int, row: Sequence[object]) -> 
             columns.append((position, column, header))
             seen[column.key] = header
         elif column:
-            warnings.append(f"column '{header}' repeats '{seen[column.key]}' ({column.header}); the first is used")
+            warnings.append((position, column,
+                             f"column '{header}' repeats '{seen[column.key]}' ({column.header}); the first is used",
+                             f"a second column for '{column.header}': the first is used"))
             not_used.append(header)
         elif is_personal_header(header) or dataset.themes and is_free_text_header(header):
             dropped.append(header)
@@ -143,46 +159,111 @@ class _Cells:
         flat = np.fromiter(itertools.chain.from_iterable(body), dtype=object, count=self.count * width)
         self._cells = flat.reshape(self.count, width)
 
+    def row(self, index: int) -> np.ndarray:
+        return self._cells[index]
+
     def column(self, position: int) -> np.ndarray:
         if position < self.width:
             return self._cells[:, position]
         return np.full(self.count, None, dtype=object)
 
 
-def parse_sheet(
-    sheet: RawSheet,
-    recognition: Recognition,
-    pseudonymise: Callable[[str], bytes],
-    today: dt.date | None = None,
-) -> ParsedSheet:
-    """Validate every mapped cell and return the rows ready to store, with every problem located."""
-    dataset = recognition.dataset
-    summary = SheetSummary(
-        sheet=sheet.name,
-        dataset=dataset.name,
-        header_row=recognition.header_row,
-        columns_mapped={header: column.header for _, column, header in recognition.columns},
-        columns_not_used=recognition.not_used,
-        columns_dropped=recognition.dropped,
-        themes=[header for _, header in recognition.themes],
-    )
-    result = ParsedSheet(summary, dataset)
-    result.warnings = [Issue(sheet.name, recognition.header_row, None, None, w) for w in recognition.warnings]
-    if recognition.missing:
-        headers = [h for h in (_header_text(c) for c in sheet.rows[recognition.header_index]) if h]
-        for column in recognition.missing:
-            accepted = ", ".join(f"'{a}'" for a in (column.header, *column.aliases))
-            result.errors.append(Issue(
-                sheet.name, recognition.header_row, column.header, None,
-                f"required column '{column.header}' is missing (accepted headers: {accepted}); "
-                f"headers found: {', '.join(headers)}",
-            ))
-        result.fatal = True
-        return result
+@dataclass(frozen=True)
+class _Place:
+    """Makes one sheet's issues: named for the person, numbered for the store (see ``Issue``)."""
 
-    cells = _Cells(sheet.rows, recognition.header_index + 1)
-    first_excel_row = recognition.header_row + 1
+    name: str
+    number: int
+
+    def issue(self, row: int | None, message: str, kind: str, *, written: str | None = None,
+              value: str | None = None, declared: str | None = None, position: int | None = None) -> Issue:
+        """``kind`` must hold no value, no header as written and no sheet name: it is what gets stored."""
+        return Issue(self.name, row, written, value, message, sheet_number=self.number, declared=declared,
+                     letter=None if position is None else column_letter(position), kind=kind)
+
+    def note(self, row: int | None, message: str) -> Issue:
+        """An issue whose message holds no value, so the person and the store read the same words."""
+        return self.issue(row, message, message)
+
+
+class _CellErrors:
+    """The invalid cells of one sheet: which rows they make invalid, and each error in both forms."""
+
+    def __init__(self, count: int, headers: dict[str, str], noun: str = "errors") -> None:
+        self.invalid = np.zeros(count, dtype=bool)
+        self.headers = headers
+        self.noun = noun
+        self.unlisted = 0  # found but not recorded one by one (see ``flag_rows``)
+        # (row, header as written, value, message for the person, value-free kind, column key)
+        self.found: list[tuple[int, str, str, str, str, str]] = []
+
+    def flag(self, row: int, key: str, value: object, message: str, kind: str | None = None) -> None:
+        """``message`` is for the person; ``kind``, stored, defaults to it and so must then hold no value.
+        (The converters' messages never quote the value: it travels in the issue's ``value``.)"""
+        self.invalid[row] = True
+        self.found.append((int(row), self.headers.get(key, key), as_text(value) if value is not None else "",
+                           message, kind or message, key))
+
+    def flag_rows(self, rows: np.ndarray, key: str, raw: np.ndarray, message: Callable[[int], str],
+                  kind: str | None = None) -> None:
+        """Flag ``rows`` for a warning: only as many as can be listed are recorded one by one, so a column
+        wrong in every row of a large file costs no more than a page of warnings. Not for errors: an error
+        must mark every row it makes invalid."""
+        for i in rows[:MAX_ISSUES_PER_SHEET]:
+            self.flag(i, key, raw[i], message(i), kind)
+        self.unlisted += max(len(rows) - MAX_ISSUES_PER_SHEET, 0)
+
+    def drop(self, rows: np.ndarray) -> None:
+        """Forget the cells of ``rows`` (a mask): rows skipped as a whole are not checked cell by cell."""
+        self.found = [found for found in self.found if not rows[found[0]]]
+        self.invalid &= ~rows
+
+    def issues(self, place: _Place, recognition: Recognition, first_excel_row: int) -> list[Issue]:
+        # Where each column is, and its declared header (a theme's header is not a declaration: none).
+        positions = {column.key: position for position, column, _ in recognition.columns}
+        positions.update({header: position for position, header in recognition.themes})
+        declared = {column.key: column.header for _, column, _ in recognition.columns}
+        self.found.sort(key=lambda error: error[:4])
+        issues = [place.issue(first_excel_row + row, message, kind, written=header, value=value,
+                              declared=declared.get(key), position=positions.get(key))
+                  for row, header, value, message, kind, key in self.found[:MAX_ISSUES_PER_SHEET]]
+        more = len(self.found) - len(issues) + self.unlisted
+        if more:
+            issues.append(place.note(None, f"... and {more} more {self.noun} on this sheet"))
+        return issues
+
+
+def _missing_columns(sheet: RawSheet, recognition: Recognition, place: _Place) -> list[Issue]:
+    headers = [h for h in (_header_text(c) for c in sheet.rows[recognition.header_index]) if h]
+    issues = []
+    for column in recognition.missing:
+        accepted = ", ".join(f"'{a}'" for a in (column.header, *column.aliases))
+        # The headers found are for the person only: the row taken as headers may really be data.
+        kind = f"required column '{column.header}' is missing (accepted headers: {accepted})"
+        issues.append(place.issue(recognition.header_row, f"{kind}; headers found: {', '.join(headers)}", kind,
+                                  written=column.header, declared=column.header))
+    return issues
+
+
+def _alias_for(aliases: AliasTable, dataset: str, key: str):
+    """The parser's view of an agency's value mappings for one column: raw text -> (alias id, code)."""
+    if key not in aliases.columns(dataset):
+        return None
+
+    def alias(text: str) -> tuple[int, str] | None:
+        found = aliases.lookup(dataset, key, text)
+        return None if found is None else (found.alias_id, found.code)
+    return alias
+
+
+def _code_columns(cells: _Cells, recognition: Recognition, pseudonymise: Callable[[str], bytes],
+                  today: dt.date | None, aliases: AliasTable = NO_ALIASES,
+                  ) -> tuple[dict[str, CodedColumn], dict[str, str], dict[str, CodedColumn]]:
+    """Each mapped column and each theme column as codes into its checked distinct values; the headers as written.
+
+    A code-like cell the agency has mapped (``aliases``) is converted as the code it maps to."""
     parsed: dict[str, CodedColumn] = {}
+    name = recognition.dataset.name
     # A Pseudonymiser hashes a whole column's identifiers in one loop; any other function is called per value.
     hash_many = getattr(pseudonymise, "many", None) or (lambda texts: list(map(pseudonymise, texts)))
     headers: dict[str, str] = {}
@@ -190,60 +271,235 @@ def parse_sheet(
         if column.kind == "id":
             parsed[column.key] = code_identifier_column(cells.column(position), hash_many)
         else:
-            parsed[column.key] = code_column(cells.column(position), converter_for(column, today))
+            alias = _alias_for(aliases, name, column.key) if column.kind in CODE_KINDS else None
+            parsed[column.key] = code_column(cells.column(position), converter_for(column, today), alias)
         headers[column.key] = header
-    judgement = converter_for(Column("judgement", "Judgement", "code", codes=codes.JUDGEMENT))
-    theme_columns = {header: code_column(cells.column(position), judgement)
-                     for position, header in recognition.themes}
+    judgement = converter_for(Column(THEME_KEY, "Judgement", "code", codes=codes.JUDGEMENT))
+    alias = _alias_for(aliases, name, THEME_KEY)
+    themes = {header: code_column(cells.column(position), judgement, alias) for position, header in recognition.themes}
+    return parsed, headers, themes
 
-    occupied = np.zeros(cells.count, dtype=bool)
-    for column in (*parsed.values(), *theme_columns.values()):
-        occupied |= ~column.blank
-    summary.rows_read = int(occupied.sum())
-    if not summary.rows_read:
-        result.errors.append(Issue(sheet.name, None, None, None,
-                                   "no data rows: the sheet has headers but no data below them"))
-        result.fatal = True
-        return result
 
-    invalid = np.zeros(cells.count, dtype=bool)
-    errors: list[tuple[int, str, str, str]] = []
-
-    def flag(row: int, key: str, value: object, message: str) -> None:
-        invalid[row] = True
-        errors.append((int(row), headers.get(key, key), as_text(value) if value is not None else "", message))
-
-    for key, column in (*parsed.items(), *theme_columns.items()):
+def _check_cells(dataset: Dataset, parsed: dict[str, CodedColumn], themes: dict[str, CodedColumn],
+                 occupied: np.ndarray, flag: Callable[..., None]) -> None:
+    """Errors: invalid cells in key and measure columns, blank required cells (unless the column says what
+    a blank means, ``Column.blank_means``: those rows get one warning later) and decisions before contacts."""
+    for key, column in (*parsed.items(), *themes.items()):
         spec = dataset.column(key) if key in parsed else None
-        expected = spec.expected() if spec else codes.JUDGEMENT.expected()
-        for i in np.flatnonzero(column.bad & occupied):
-            flag(i, key, column.raw[i], f"{column.messages_of[column.codes[i]]}; expected {expected}")
-        if spec and spec.required:
+        if column_role(dataset, spec.key if spec else THEMES) != "descriptive":
+            expected = spec.expected() if spec else codes.JUDGEMENT.expected()
+            for i in np.flatnonzero(column.bad & occupied):
+                flag(i, key, column.raw[i], f"{column.messages_of[column.codes[i]]}; expected {expected}")
+        if spec and spec.required and not spec.blank_means:
             for i in np.flatnonzero(column.blank & occupied):
                 flag(i, key, "", f"is blank; '{spec.header}' is required")
     _check_decision_after_contact(dataset, parsed, occupied, flag)
 
-    valid_rows = np.flatnonzero(occupied & ~invalid)
+
+def _check_descriptive(dataset: Dataset, parsed: dict[str, CodedColumn], occupied: np.ndarray,
+                       cautions: _CellErrors) -> None:
+    """Warnings: invalid cells in descriptive columns, which no measure reads. The cell is loaded blank (its
+    converted value is already None) and the row loads."""
+    for key, column in parsed.items():
+        spec = dataset.column(key)
+        if column_role(dataset, key) == "descriptive":
+            cautions.flag_rows(np.flatnonzero(column.bad & occupied), key, column.raw, lambda i, c=column, s=spec: (
+                f"{c.messages_of[c.codes[i]]}; expected {s.expected()}. Loaded blank: no measure uses this column"))
+
+
+def _example_rows(recognition: Recognition, parsed: dict[str, CodedColumn], themes: dict[str, CodedColumn],
+                  occupied: np.ndarray, pseudonymise: Callable[[str], bytes], today: dt.date | None) -> np.ndarray:
+    """Rows identical to the template's example row (``Column.example`` in every column the template
+    fills, blank elsewhere): left in by mistake, they are not data. Compared as converted values, so a
+    date typed or formatted differently is still the same date."""
+    match = occupied.copy()
+    compared = 0
+    for column in themes.values():
+        match &= column.blank
+    # Identifiers last: they have the most distinct values, and by then ``match`` is usually all False.
+    for _, column, _ in sorted(recognition.columns, key=lambda mapped: mapped[1].kind == "id"):
+        if not match.any():
+            return match
+        coded = parsed[column.key]
+        if column.example is None:
+            match &= coded.blank
+            continue
+        try:
+            if column.kind == "id":
+                expected = pseudonymise(as_text(column.example))
+            else:
+                expected = converter_for(column, today)(column.example)
+        except Invalid:  # an example in the future of ``today``: not compared
+            continue
+        same = np.fromiter((value == expected for value in coded.converted), dtype=bool, count=len(coded.converted))
+        match &= same[coded.codes]
+        compared += 1
+    return match if compared >= 2 else np.zeros_like(match)
+
+
+def _is_tally(value: object) -> bool:
+    """A totals row's cell: a number, a count shown in a date format (before 1990), or a word like Total."""
+    if is_blank(value):
+        return True
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    if isinstance(value, dt.date):
+        return (value.date() if isinstance(value, dt.datetime) else value) < EARLIEST
+    text = clean_cell_text(str(value))
+    return bool(_TALLY_NUMBER.match(text) or _TALLY_WORD.match(normalise_key(text)))
+
+
+def _footer_rows(dataset: Dataset, cells: _Cells, recognition: Recognition, parsed: dict[str, CodedColumn],
+                 occupied: np.ndarray, invalid: np.ndarray) -> np.ndarray:
+    """The totals rows at the end of the data: the last rows, each invalid, holding only numbers and words
+    like Total, with nothing valid in a key column ("Total" in the Child ID column is a label, not a child)."""
+    footer = np.zeros(cells.count, dtype=bool)
+    keys = [parsed[column.key] for _, column, _ in recognition.columns if column_role(dataset, column.key) == "key"]
+    for row in np.flatnonzero(occupied)[::-1]:
+        tally = invalid[row] and all(_is_tally(value) for value in cells.row(row))
+        tally = tally and all(coded.blank[row] or coded.bad[row] or _TALLY_WORD.match(normalise_key(coded.raw[row]))
+                              for coded in keys)
+        if not tally:
+            break
+        footer[row] = True
+    return footer
+
+
+def _skipped(place: _Place, rows: np.ndarray, first_excel_row: int, what: str) -> Issue:
+    """One warning naming skipped rows (Excel row numbers hold nothing from a cell, so both forms agree)."""
+    numbers = [str(first_excel_row + int(r)) for r in rows[:MAX_ROWS_LISTED]]
+    more = f" and {len(rows) - MAX_ROWS_LISTED} more" if len(rows) > MAX_ROWS_LISTED else ""
+    label = "row" if len(rows) == 1 else "rows"
+    return place.note(int(first_excel_row + rows[0]) if len(rows) == 1 else None,
+                      f"{label} {', '.join(numbers)}{more}: {what}")
+
+
+def _blank_means(dataset: Dataset, parsed: dict[str, CodedColumn], keep: np.ndarray, place: _Place,
+                 first_excel_row: int) -> list[Issue]:
+    """One warning per required column whose blank cells mean something (a blank grade: ungraded)."""
+    issues = []
+    for key, column in parsed.items():
+        spec = dataset.column(key)
+        if spec.blank_means:
+            blank = keep[column.blank[keep]]
+            if len(blank):
+                issues.append(_skipped(place, blank, first_excel_row,
+                                       f"'{spec.header}' is blank: loaded as {spec.blank_means}"))
+    return issues
+
+
+def _unrecognised(dataset: Dataset, parsed: dict[str, CodedColumn], themes: dict[str, CodedColumn],
+                  headers: dict[str, str], occupied: np.ndarray, first_excel_row: int, sheet: str,
+                  ) -> list[Unrecognised]:
+    """Each distinct unrecognised value of each code-like column, with its count and first rows."""
+    rows = np.flatnonzero(occupied)
+    columns = [(key, headers[key], column) for key, column in parsed.items()
+               if dataset.column(key).kind in CODE_KINDS]
+    columns += [(THEME_KEY, header, column) for header, column in themes.items()]
+    found = []
+    for key, header, column in columns:
+        for _, count, first in column.invalid_values(rows, MAX_ROWS_LISTED):
+            found.append(Unrecognised(dataset.name, key, header, as_text(column.raw[first[0]]), count,
+                                      tuple((first + first_excel_row).tolist()), sheet))
+    return found
+
+
+def _aliases_applied(columns: list[CodedColumn], rows: np.ndarray) -> dict[int, int]:
+    applied: dict[int, int] = {}
+    for column in columns:
+        for alias_id, cells in column.alias_counts(rows).items():
+            applied[alias_id] = applied.get(alias_id, 0) + cells
+    return applied
+
+
+def _summary(sheet: RawSheet, recognition: Recognition, number: int) -> SheetSummary:
+    return SheetSummary(
+        sheet=sheet.name,
+        dataset=recognition.dataset.name,
+        header_row=recognition.header_row,
+        columns_mapped={header: column.header for _, column, header in recognition.columns},
+        columns_not_used=recognition.not_used,
+        columns_dropped=recognition.dropped,
+        themes=[header for _, header in recognition.themes],
+        number=number,
+    )
+
+
+def parse_sheet(
+    sheet: RawSheet,
+    recognition: Recognition,
+    pseudonymise: Callable[[str], bytes],
+    today: dt.date | None = None,
+    number: int = 1,
+    aliases: AliasTable = NO_ALIASES,
+) -> ParsedSheet:
+    """Validate every mapped cell and return the rows ready to store, with every problem located.
+
+    ``number`` is the sheet's position in the workbook: the stored form of each issue names the sheet
+    by it, never by its name. ``aliases`` are the submitting agency's value mappings."""
+    dataset = recognition.dataset
+    place = _Place(sheet.name, number)
+    summary = _summary(sheet, recognition, number)
+    result = ParsedSheet(summary, dataset)
+    result.warnings = [place.issue(recognition.header_row, message, kind, declared=column.header, position=position)
+                       for position, column, message, kind in recognition.warnings]
+    if recognition.missing:
+        result.errors = _missing_columns(sheet, recognition, place)
+        result.fatal = True
+        return result
+
+    cells = _Cells(sheet.rows, recognition.header_index + 1)
+    first_excel_row = recognition.header_row + 1
+    parsed, headers, theme_columns = _code_columns(cells, recognition, pseudonymise, today, aliases)
+    occupied = np.zeros(cells.count, dtype=bool)
+    for column in (*parsed.values(), *theme_columns.values()):
+        occupied |= ~column.blank
+    if not occupied.any():
+        result.errors.append(place.note(None, "no data rows: the sheet has headers but no data below them"))
+        result.fatal = True
+        return result
+
+    example = _example_rows(recognition, parsed, theme_columns, occupied, pseudonymise, today)
+    if example.any():
+        occupied &= ~example
+        result.warnings.append(_skipped(place, np.flatnonzero(example), first_excel_row,
+                                        "the template's example row, left in: skipped, not loaded"))
+    errors = _CellErrors(cells.count, headers)
+    _check_cells(dataset, parsed, theme_columns, occupied, errors.flag)
+    footer = _footer_rows(dataset, cells, recognition, parsed, occupied, errors.invalid)
+    if footer.any():
+        occupied &= ~footer
+        errors.drop(footer)
+        result.warnings.append(_skipped(place, np.flatnonzero(footer), first_excel_row,
+                                        "a totals row at the end of the data: skipped, not loaded"))
+    summary.rows_read = int(occupied.sum())
+    if not summary.rows_read:
+        result.errors.append(place.note(None, "no data rows: the sheet has headers but no data below them"))
+        result.fatal = True
+        return result
+    cautions = _CellErrors(cells.count, headers, "warnings")
+    _check_descriptive(dataset, parsed, occupied, cautions)
+    result.unrecognised = _unrecognised(dataset, parsed, theme_columns, headers, occupied, first_excel_row,
+                                        sheet.name)
+    result.aliases_applied = _aliases_applied([*parsed.values(), *theme_columns.values()], np.flatnonzero(occupied))
+
+    valid_rows = np.flatnonzero(occupied & ~errors.invalid)
     result.invalid_rows = summary.rows_read - len(valid_rows)
     keep, duplicates = _dedupe(dataset, parsed, valid_rows)
     for row, first in duplicates[:MAX_ISSUES_PER_SHEET]:
-        result.warnings.append(Issue(
-            sheet.name, first_excel_row + row, None, None,
-            f"repeats row {first_excel_row + first} (same {_key_words(dataset)}): loaded once",
-        ))
+        result.warnings.append(place.note(
+            first_excel_row + row, f"repeats row {first_excel_row + first} (same {_key_words(dataset)}): loaded once"))
     if len(duplicates) > MAX_ISSUES_PER_SHEET:
-        result.warnings.append(Issue(sheet.name, None, None, None,
-                                     f"... and {len(duplicates) - MAX_ISSUES_PER_SHEET} more repeated rows"))
-
-    errors.sort()
-    for row, header, value, message in errors[:MAX_ISSUES_PER_SHEET]:
-        result.errors.append(Issue(sheet.name, first_excel_row + row, header, value, message))
-    if len(errors) > MAX_ISSUES_PER_SHEET:
-        result.errors.append(Issue(sheet.name, None, None, None,
-                                   f"... and {len(errors) - MAX_ISSUES_PER_SHEET} more errors on this sheet"))
+        result.warnings.append(place.note(None, f"... and {len(duplicates) - MAX_ISSUES_PER_SHEET} more repeated rows"))
+    result.errors = errors.issues(place, recognition, first_excel_row)
+    result.warnings.extend(_blank_means(dataset, parsed, keep, place, first_excel_row))
 
     summary.rows_valid = len(keep)
-    result.table = _to_arrow(dataset, parsed, keep, first_excel_row)
+    ages = _ages(dataset, parsed, keep, cautions) if any(c.key == "age" for c in dataset.columns) else None
+    result.warnings.extend(cautions.issues(place, recognition, first_excel_row))
+    result.table = _to_arrow(dataset, parsed, keep, first_excel_row, ages)
     if dataset.event_date and len(keep):
         days = parsed[dataset.event_date].days(keep)
         summary.date_from, summary.date_to = days.min().item(), days.max().item()
@@ -252,22 +508,35 @@ def parse_sheet(
     return result
 
 
-def _ages(dataset: Dataset, parsed: dict[str, CodedColumn], keep: np.ndarray) -> pa.Array:
-    """The age column as stored: the age given, else the age at the event from the date of birth."""
+def _ages(dataset: Dataset, parsed: dict[str, CodedColumn], keep: np.ndarray, cautions: _CellErrors) -> pa.Array:
+    """The age column as stored: worked out from the date of birth at the event where both are known, else
+    the age given. Where both exist and are more than a year apart, a warning (the worked-out age is kept:
+    an Age column is often a formula, and a decimal of it is floored)."""
     age = np.zeros(len(keep), dtype=np.int16)
-    known = np.zeros(len(keep), dtype=bool)
+    given = np.zeros(len(keep), dtype=np.int16)
+    given_known = np.zeros(len(keep), dtype=bool)
     if "age" in parsed:
-        known = parsed["age"].present[keep]
-        age[known] = parsed["age"].values(keep)[known].astype(np.int16)
+        given_known = parsed["age"].present[keep]
+        given[given_known] = parsed["age"].values(keep)[given_known].astype(np.int16)
+    derived = np.zeros(len(keep), dtype=bool)
     event = dataset.event_date
     if "date_of_birth" in parsed and event in parsed:
         born, on = parsed["date_of_birth"].days(keep), parsed[event].days(keep)
-        derive = ~known & ~np.isnat(born) & ~np.isnat(on) & (born <= on)
-        if derive.any():
-            (born_year, born_day), (on_year, on_day) = _year_and_day(born[derive]), _year_and_day(on[derive])
-            age[derive] = on_year - born_year - (on_day < born_day)
-            known |= derive
-    return pa.array(age, pa.int16(), mask=~known)
+        derived = ~np.isnat(born) & ~np.isnat(on) & (born <= on)
+        if derived.any():
+            (born_year, born_day), (on_year, on_day) = _year_and_day(born[derived]), _year_and_day(on[derived])
+            age[derived] = on_year - born_year - (on_day < born_day)
+    apart = np.flatnonzero(given_known & derived & (np.abs(given.astype(np.int32) - age) > 1))
+    if len(apart):
+        worked_out = np.zeros(len(parsed["age"].raw), dtype=np.int16)
+        worked_out[keep[apart]] = age[apart]
+        cautions.flag_rows(keep[apart], "age", parsed["age"].raw, lambda row: (
+            f"differs by more than a year from the age worked out from the date of birth ({worked_out[row]}); "
+            "the worked-out age is loaded"),
+            "differs by more than a year from the age worked out from the date of birth; the worked-out age is loaded")
+    use_given = given_known & ~derived
+    age[use_given] = given[use_given]
+    return pa.array(age, pa.int16(), mask=~(derived | given_known))
 
 
 def _year_and_day(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -284,7 +553,8 @@ def _check_decision_after_contact(dataset: Dataset, parsed: dict[str, CodedColum
     contact, decision = parsed["contact_date"].days(), parsed["decision_date"].days()
     for i in np.flatnonzero(rows & (decision < contact)):  # NaT compares False
         flag(i, "decision_date", parsed["decision_date"].raw[i],
-             f"the decision date is before the contact date ({contact[i].item():%d/%m/%Y})")
+             f"the decision date is before the contact date ({contact[i].item():%d/%m/%Y})",
+             "the decision date is before the contact date")
 
 
 def _key_words(dataset: Dataset) -> str:
@@ -318,12 +588,13 @@ def _dedupe(dataset: Dataset, parsed: dict[str, CodedColumn], rows: np.ndarray) 
     return rows[~repeated], duplicates
 
 
-def _to_arrow(dataset: Dataset, parsed: dict[str, CodedColumn], keep: np.ndarray, first_excel_row: int) -> pa.Table:
+def _to_arrow(dataset: Dataset, parsed: dict[str, CodedColumn], keep: np.ndarray, first_excel_row: int,
+              ages: pa.Array | None) -> pa.Table:
     arrays: dict[str, pa.Array] = {"source_row": pa.array(keep + first_excel_row, pa.int32())}
     for column in dataset.stored_columns:
         arrow_type = _ARROW_TYPES[SQL_TYPES[column.kind]]
-        if column.key == "age":
-            arrays["age"] = _ages(dataset, parsed, keep)
+        if column.key == "age" and ages is not None:
+            arrays["age"] = ages
         elif column.key in parsed:
             arrays[column.key] = parsed[column.key].to_arrow(keep, arrow_type)
         else:

@@ -2,7 +2,11 @@
 
 Every check that protects the machine runs before any parsing: what the file really is
 (whatever its name), its declared uncompressed size and compression ratio, XML entity
-declarations, and the number of rows. Formulas are never evaluated: the cached values are read.
+declarations, and each sheet's rows and grid (from the cells' own references, whatever the
+declared dimension says). A CSV is checked while it is streamed, and refused at its first bad row.
+Formulas are never evaluated: the cached values are read.
+
+Refusals never quote a cell or a sheet's name (they are stored): sheets by position, rows by number.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -20,12 +25,24 @@ import python_calamine
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
-MAX_ROWS = 1_000_000
+MAX_ROWS = 1_000_000  # a sheet's rows, counting every row: title rows, the header row and blank rows too
+MAX_CELLS = 30_000_000  # a worksheet's grid, last row by last column (e.g. 1,000,000 rows by 30 columns)
+MAX_FIELD_CHARS = 2**20  # one CSV field
+MAX_LINE_CHARS = 2**20  # one line of a CSV file
+_MAX_SHARED = 1_000_000  # distinct values kept for sharing while a CSV is read
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
 _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_DIMENSION_END = re.compile(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
+# A row's or cell's reference, <row r="12"> or <c r="AB12">, in a part with its whitespace taken out (so
+# spaces around "=" do not matter), written any way calamine accepts it: either quote, lower case, zeros.
+_CELL_REF = re.compile(rb'r=["\']([A-Za-z]*)(\d+)["\']')
+# The same, reduced to character classes for a quick search: letters (except r) become A, digits 0.
+_REF_CLASSES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqstuvwxyz0123456789'",
+                               b"A" * 51 + b"0" * 10 + b'"')
+_WHITESPACE = b" \t\r\n"
 
 
 class FileRejected(Exception):
@@ -37,12 +54,13 @@ class Limits:
     max_uncompressed_bytes: int = MAX_UNCOMPRESSED_BYTES
     max_compression_ratio: float = MAX_COMPRESSION_RATIO
     max_rows: int = MAX_ROWS
+    max_cells: int = MAX_CELLS
 
 
 @dataclass
 class RawSheet:
     name: str
-    rows: list[list]
+    rows: list[Sequence]  # lists from a workbook, tuples from a CSV
 
 
 def sniff(path: Path, limits: Limits = Limits()) -> Literal["xlsx", "csv"]:
@@ -109,6 +127,7 @@ def _check_workbook_zip(path: Path, limits: Limits) -> None:
                     )
                 if info.filename.startswith("xl/worksheets/"):
                     _check_dimension(head, limits)
+                    _check_cell_positions(archive, info, limits)
 
 
 def _read_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -123,12 +142,90 @@ def _read_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def _check_dimension(head: bytes, limits: Limits) -> None:
+    """Refuse a sheet whose declared used range is too large, before reading it. Excel writes the range
+    truly: this alone stops the person who typed in cell XFD900000 by mistake."""
     match = _DIMENSION.search(head)
-    if match and match[1] and int(match[1]) > limits.max_rows + 20:
+    if match and match[1] and int(match[1]) > limits.max_rows:
         raise FileRejected(f"a sheet has {int(match[1]):,} rows, more than the {limits.max_rows:,} allowed")
+    end = _DIMENSION_END.search(head)
+    if end:
+        _check_grid(int(end[2]), _column_number(end[1]), limits)
+
+
+def _check_grid(last_row: int, last_column: int, limits: Limits) -> None:
+    if last_row <= limits.max_rows and last_row * last_column > limits.max_cells:
+        raise FileRejected(
+            f"a sheet spans {last_row:,} rows by {last_column:,} columns, more than the "
+            f"{limits.max_cells:,} cells allowed"
+        )
+
+
+def _part_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A part's bytes without whitespace, 4 MB at a time, each chunk starting with the previous one's last
+    64 bytes, so a reference cut by a chunk boundary is whole in the next one."""
+    try:
+        with archive.open(info) as part:
+            carry = b""
+            while block := part.read(4 << 20):
+                chunk = carry + block.translate(None, _WHITESPACE)
+                yield chunk
+                carry = chunk[-64:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+        raise FileRejected(
+            f"the workbook is damaged or encrypted (part {info.filename} cannot be read): save it again from Excel"
+        ) from None
+
+
+def _check_cell_positions(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """Refuse a worksheet whose cells reach past the last row allowed, or whose grid (last row by last
+    column) is too large, before calamine lays the grid out in memory.
+
+    calamine places a cell where its reference says, whatever the dimension claims, and allocates every
+    cell of the grid: a few bytes such as ``<c r="XFD1048576">`` would ask for 17 billion cells. Each
+    chunk is reduced to character classes and searched for a reference with two column letters or as
+    many row digits as the limit, which ordinary narrow sheets never hold; only a chunk that has one is
+    read reference by reference, and columns past Z have the whole grid measured."""
+    rare = re.compile(rb'r="(?:[Ar][Ar]|[Ar]?0{%d})' % len(str(limits.max_rows)))
+    exact = limits.max_cells < 26 * limits.max_rows  # then even a narrow sheet's grid must be measured
+    last_row = 0
+    for chunk in _part_chunks(archive, info):
+        if not exact and rare.search(chunk.translate(_REF_CLASSES)) is None:
+            continue
+        references = _CELL_REF.findall(chunk)
+        if exact or any(len(letters) > 1 for letters, _ in references):
+            last_row, last_column = _grid(archive, info)
+            _check_grid(last_row, last_column, limits)
+            break
+        last_row = max(last_row, max((int(row) for _, row in references), default=0))
+    # Otherwise every reference is in columns A to Z: the grid holds at most 26 cells a row.
+    if last_row > limits.max_rows:
+        raise FileRejected(f"a sheet has {last_row:,} rows, more than the {limits.max_rows:,} allowed")
+
+
+def _grid(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """The last row and the last column any reference in the part names."""
+    last_row = last_column = 0
+    for chunk in _part_chunks(archive, info):
+        references = _CELL_REF.findall(chunk)
+        if references:
+            last_row = max(last_row, max(int(row) for _, row in references))
+            last_column = max(last_column, max(map(_column_number, {letters for letters, _ in references})))
+    return last_row, last_column
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
 
 
 def read_xlsx(path: Path, limits: Limits = Limits()) -> list[RawSheet]:
+    """Every worksheet's rows from row 1 to its last row with a value (blank rows above kept, so a row's
+    index is its Excel row number minus one).
+
+    Messages name a sheet by its position among the workbook's tabs, never by its name: a name could hold
+    personal data, and the message is stored."""
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:
@@ -137,42 +234,114 @@ def read_xlsx(path: Path, limits: Limits = Limits()) -> list[RawSheet]:
         raise FileRejected(f"the workbook cannot be read ({type(exc).__name__}): save it again from Excel") from None
     sheets = []
     try:
-        for meta in workbook.sheets_metadata:
+        for position, meta in enumerate(workbook.sheets_metadata, start=1):
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue
-            try:
-                sheet = workbook.get_sheet_by_name(meta.name)
-                if sheet.height > limits.max_rows + 20:
-                    raise FileRejected(
-                        f"sheet '{meta.name}' has {sheet.height:,} rows, more than the {limits.max_rows:,} allowed"
-                    )
-                rows = sheet.to_python(skip_empty_area=False)
-            except FileRejected:
-                raise
-            except Exception as exc:
-                raise FileRejected(
-                    f"sheet '{meta.name}' cannot be read ({type(exc).__name__}): save the workbook again from Excel"
-                ) from None
-            sheets.append(RawSheet(meta.name, rows))
+            sheets.append(RawSheet(meta.name, _sheet_rows(workbook, meta.name, position, limits)))
     finally:
         workbook.close()
     return sheets
 
 
+def _sheet_rows(workbook: python_calamine.CalamineWorkbook, name: str, position: int, limits: Limits) -> list[list]:
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        # The sheet's last row with a value, as Excel numbers it: the dimension may be missing or wrong,
+        # and ``height`` leaves out blank rows above the first value.
+        last_row = sheet.end[0] + 1 if sheet.end else 0
+        if last_row > limits.max_rows:
+            raise FileRejected(f"sheet {position} has {last_row:,} rows, more than the {limits.max_rows:,} allowed")
+        return sheet.to_python(skip_empty_area=False)
+    except FileRejected:
+        raise
+    except Exception as exc:
+        raise FileRejected(
+            f"sheet {position} cannot be read ({type(exc).__name__}): save the workbook again from Excel"
+        ) from None
+
+
 def read_csv(path: Path, limits: Limits = Limits(), name: str | None = None) -> list[RawSheet]:
-    data = path.read_bytes()
+    """The rows of a CSV file: UTF-8 (with or without a BOM), else Windows-1252.
+
+    The file is streamed: only the rows are kept, never the whole text, and reading stops as soon as a
+    fault or one row too many is seen."""
     try:
-        text = data.decode("utf-8-sig")
+        rows = _csv_rows(path, "utf-8-sig", limits)
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    if text.count("\n") > limits.max_rows + 20:
-        raise FileRejected(f"the CSV file has more than the {limits.max_rows:,} rows allowed")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        # Not UTF-8: read it again as Windows-1252 (Excel's "CSV" on English Windows). Outside the except
+        # block, so the first attempt's rows are freed before the second starts.
+        rows = None
+    if rows is None:
+        rows = _csv_rows(path, "cp1252", limits)
     return [RawSheet(name or path.name, rows)]
+
+
+def _csv_rows(path: Path, encoding: str, limits: Limits) -> list[tuple[str, ...]]:
+    # Strict UTF-8 raises, so the caller can fall back; a byte Windows-1252 leaves undefined becomes U+FFFD,
+    # which cannot come from a Windows-1252 file otherwise, and is refused naming its row.
+    errors = "strict" if encoding == "utf-8-sig" else "replace"
+    csv.field_size_limit(MAX_FIELD_CHARS)  # process-wide, and always this value
+    rows: list[tuple[str, ...]] = []
+    # csv makes a new string for every cell; a column repeats a few values (dates, codes, agencies), so
+    # each row keeps one shared copy of a value seen before: a million rows take a fifth of the memory.
+    shared: dict[str, str] = {}
+    share = shared.setdefault
+    with open(path, encoding=encoding, errors=errors, newline="") as handle:
+        dialect = _dialect(handle.read(8192))
+        handle.seek(0)
+        # strict: a quote left open at the end of the file, or text after a closing quote, is an error
+        # instead of silently swallowing the rest of the file into one cell.
+        reader = csv.reader(_checked_lines(handle, rows, errors == "replace"), csv.excel, strict=True, **dialect)
+        try:
+            for row in reader:
+                if len(rows) == limits.max_rows:
+                    raise FileRejected(f"the CSV file has more than the {limits.max_rows:,} rows allowed")
+                rows.append(tuple(map(share, row, row)))
+                if len(shared) > _MAX_SHARED:  # a file of all-different values: start again, bounded
+                    shared.clear()
+        except csv.Error as exc:
+            raise FileRejected(_parse_fault(str(exc), len(rows) + 1)) from None
+    return rows
+
+
+def _dialect(sample: str) -> dict[str, object]:
+    """The separator (and whether spaces follow it) guessed from the sample; quoting as Excel writes it.
+
+    Only the separator is taken from csv's guess: it also guesses the quote character and whether quotes
+    are doubled from what the sample happens to hold, and guessing wrong later in the file reads wrong."""
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        return {}
+    return {"delimiter": sniffed.delimiter, "skipinitialspace": sniffed.skipinitialspace}
+
+
+def _checked_lines(handle: io.TextIOBase, rows: list, replaced: bool) -> Iterator[str]:
+    """The file's lines (split at LF, CRLF or CR, as csv expects), refused at the first unsafe one.
+
+    ``rows`` is the list being filled: the record a line belongs to is the one after the last complete row."""
+    while line := handle.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise FileRejected(f"row {len(rows) + 1:,} is longer than the {MAX_LINE_CHARS // 2**20} MB allowed "
+                               "for one line: is this really a CSV file?")
+        if "\x00" in line:
+            raise FileRejected(f"row {len(rows) + 1:,} holds a NUL byte: the file is damaged or is not a CSV file")
+        if replaced and "\ufffd" in line:
+            raise FileRejected(f"row {len(rows) + 1:,} holds bytes that are not text in UTF-8 or Windows-1252: "
+                               "save the file again as \"CSV UTF-8\"")
+        yield line
+
+
+def _parse_fault(error: str, row: int) -> str:
+    """csv's error, said in a line naming the row (never the cell's text)."""
+    if "field larger than field limit" in error:
+        return (f"row {row:,}: a field is longer than the {MAX_FIELD_CHARS // 2**20} MB allowed: "
+                "is a double quote mark left unclosed?")
+    if "unexpected end of data" in error:
+        return f"row {row:,}: a double quote mark opened in this row is never closed"
+    if "expected after" in error:
+        return f"row {row:,}: a quoted field has more text after its closing quote"
+    return f"row {row:,} cannot be read as CSV"
 
 
 def read_sheets(path: Path, limits: Limits = Limits(), name: str | None = None) -> list[RawSheet]:

@@ -29,7 +29,15 @@ ROW_META_COLUMNS = (
 
 
 class StoreBusyError(RuntimeError):
-    """The database file is open for writing in another process."""
+    """The database file is open in another process (DuckDB lets one process at a time write a file).
+
+    Its message speaks to the command line, whose usual rival is the running dashboard. Another caller words
+    its own from ``path``: the dashboard, whose rival is a load from the command line, shows a calm page
+    (``pages.gate.store_busy``) and never this message."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def default_db_path() -> Path:
@@ -153,10 +161,73 @@ def _migration_3(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE {dataset.name}_before_v3")
 
 
+def _migration_4(con: duckdb.DuckDBPyConnection) -> None:
+    """The audit trail becomes a hash chain: each row carries the previous row's hash and its own, and the
+    rows already there are chained in audit_id order (the rules live in ``loaders.audit``)."""
+    from loaders.audit import chain_existing  # loaders.audit imports this module
+
+    _withhold_earlier_log_text(con)
+    con.execute("ALTER TABLE audit_log ADD COLUMN prev_hash VARCHAR")
+    con.execute("ALTER TABLE audit_log ADD COLUMN row_hash VARCHAR")
+    chain_existing(con)
+
+
+EARLIER_LOG_TEXT = "(withheld: written before stored messages were kept free of file content)"
+
+
+def _withhold_earlier_log_text(con: duckdb.DuckDBPyConnection) -> None:
+    """Stores written before this release may hold text from files in their logs: an error message quoting a
+    cell or a header row that was really data, and sheet names (typed by a person, so they may name a child).
+    Nothing from a file may stay stored, so that text is withheld here, before the audit rows are chained
+    (changing them afterwards would break the chain). Sheets become "Sheet N" within each submission;
+    their positions were never recorded, so N follows the names' order, consistently in every table."""
+    con.execute("UPDATE upload_log SET first_error = ? WHERE first_error IS NOT NULL", [EARLIER_LOG_TEXT])
+    con.execute(
+        "UPDATE submissions SET warnings = to_json(list_transform(CAST(warnings AS VARCHAR[]), lambda w: ?)) "
+        "WHERE warnings IS NOT NULL AND json_array_length(warnings) > 0", [EARLIER_LOG_TEXT])
+    con.execute(
+        "UPDATE audit_log SET detail = regexp_replace(detail, ', first: .*$', ', first: ' || ?, 's') "
+        "WHERE action IN ('upload', 'action plan load') AND detail LIKE '%, first: %'", [EARLIER_LOG_TEXT])
+    con.execute("""
+        CREATE TEMP TABLE sheet_labels AS
+        SELECT submission_id, sheet,
+               'Sheet ' || dense_rank() OVER (PARTITION BY submission_id ORDER BY sheet) AS label
+        FROM (SELECT DISTINCT submission_id, sheet FROM submission_parts)""")
+    for table in ("submission_parts", "audit_themes", *DATASETS):
+        con.execute(f"UPDATE {table} t SET sheet = l.label FROM sheet_labels l "
+                    "WHERE t.submission_id = l.submission_id AND t.sheet = l.sheet")
+    con.execute("DROP TABLE sheet_labels")
+
+
+def _migration_5(con: duckdb.DuckDBPyConnection) -> None:
+    """Value mappings per agency ("LA services" in contacts.source_code means 5A), kept for good: removing one
+    marks it removed. One active mapping per agency, dataset, column and normalised value is enforced by
+    ``loaders.aliases`` inside its transaction (DuckDB has no partial unique index)."""
+    con.execute("""
+        CREATE SEQUENCE value_alias_id_seq START 1;
+        CREATE TABLE value_aliases (
+            alias_id BIGINT PRIMARY KEY,
+            agency VARCHAR NOT NULL,
+            dataset VARCHAR NOT NULL,
+            column_key VARCHAR NOT NULL,
+            value VARCHAR NOT NULL,
+            value_key VARCHAR NOT NULL,
+            code VARCHAR NOT NULL,
+            created_by VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            removed_by VARCHAR,
+            removed_at TIMESTAMP
+        );
+    """)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
     (1, "submissions, upload log, dataset tables, audit themes, action decisions", _migration_1),
     (2, "audit log of every write: who, when, what, which submission or action, outcome", _migration_2),
     (3, "keyed hashes of child and delegate IDs stored as 32-byte BLOBs", _migration_3),
+    (4, "audit trail chained: each row holds the SHA-256 of the previous row's hash and its own content",
+     _migration_4),
+    (5, "value mappings per agency, dataset and column (local labels read as accepted codes)", _migration_5),
 ]
 
 
@@ -181,6 +252,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return current
 
 
+# One lock for every Store in the process: two Stores on one file share DuckDB's database, and the audit
+# trail's writer reads the newest hash inside the transaction, which only a process-wide lock makes safe.
+_WRITE_LOCK = threading.RLock()
+
+
 class Store:
     """An open DuckDB database with the project's schema applied."""
 
@@ -193,11 +269,12 @@ class Store:
             if "lock" in str(exc).lower():
                 raise StoreBusyError(
                     f"{self.path} is open in another process (is the dashboard running?). "
-                    "Stop it, or load the file through the dashboard's Upload page."
+                    "Stop it, or load the file through the dashboard's Upload page.",
+                    self.path,
                 ) from exc
             raise
         self._local = threading.local()
-        self._write_lock = threading.RLock()
+        self._write_lock = _WRITE_LOCK
         if not read_only:
             self.schema_version = migrate(self.con)
 

@@ -10,15 +10,17 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from loaders import audit
-from loaders.agencies import DEFAULT_SUBMITTING_AGENCY, canonical_agency
+from loaders.agencies import DEFAULT_SUBMITTING_AGENCY, agency_names, canonical_agency
+from loaders.aliases import aliases_for
 from loaders.audit import Actor
 from loaders.datasets import DATASETS
 from loaders.parse import ParsedSheet, parse_sheet, recognise
@@ -27,6 +29,8 @@ from loaders.read import FileRejected, Limits, read_sheets
 from loaders.report import Issue, LoadReport
 from loaders.store import Store
 from loaders.supersede import recompute
+from loaders.value_aliases import NO_ALIASES, AliasTable
+from loaders.volume import volume_warnings
 
 Progress = Callable[[float, str], None]
 
@@ -47,6 +51,16 @@ class Prepared:
         if report.errors and not report.skip_invalid_rows:
             return False
         return any(p.table is not None and p.table.num_rows for p in self.parsed)
+
+    def choose_skip_invalid_rows(self, skip: bool) -> None:
+        """Set the person's choice to load the valid rows and skip the invalid ones, and what follows from it
+        (rows to load, status): the Upload page changes its mind without reading the file again."""
+        report = self.report
+        report.skip_invalid_rows = skip
+        report.rows_skipped = sum(p.invalid_rows for p in self.parsed)
+        valid = sum(p.table.num_rows for p in self.parsed if p.table is not None)
+        report.rows_loaded = valid if (not report.errors or skip) else 0
+        report.status = "checked" if self.loadable else "rejected"
 
 
 def file_sha256(path: Path) -> str:
@@ -82,11 +96,14 @@ def prepare(
     limits: Limits = Limits(),
     today: dt.date | None = None,
     progress: Progress | None = None,
+    aliases: AliasTable = NO_ALIASES,
 ) -> Prepared:
-    """Read and validate a file; nothing is written."""
+    """Read and validate a file; nothing is written. ``aliases`` are the submitting agency's value
+    mappings (``loaders.aliases.aliases_for``): a mapped local label is read as its code."""
     with _no_cyclic_gc():
         return _prepare(path, pseudonymise, display_name=display_name, agency=agency,
-                        skip_invalid_rows=skip_invalid_rows, limits=limits, today=today, progress=progress)
+                        skip_invalid_rows=skip_invalid_rows, limits=limits, today=today, progress=progress,
+                        aliases=aliases)
 
 
 def _prepare(
@@ -99,6 +116,7 @@ def _prepare(
     limits: Limits,
     today: dt.date | None,
     progress: Progress | None,
+    aliases: AliasTable,
 ) -> Prepared:
     path = Path(path)
     name = display_name or path.name
@@ -108,7 +126,8 @@ def _prepare(
     try:
         report.agency = canonical_agency(agency) if agency else DEFAULT_SUBMITTING_AGENCY
     except ValueError as exc:
-        report.errors.append(Issue(None, None, "agency", agency, str(exc)))
+        report.errors.append(Issue(None, None, "agency", agency, str(exc), kind=(
+            "the agency chosen is not one of the partnership's agencies: " + ", ".join(agency_names()))))
         return prepared
     try:
         step(0.05, f"Checking {name}")
@@ -116,8 +135,9 @@ def _prepare(
         step(0.1, f"Reading {name}")
         sheets = read_sheets(path, limits, name)
     except FileRejected as exc:
-        report.errors.append(Issue(None, None, None, None, f"{name}: {exc}"))
-        report.message = str(exc)
+        kind = f"{name}: {_without_quoted(str(exc))}"
+        report.errors.append(Issue(None, None, None, None, f"{name}: {exc}", kind=kind))
+        report.message = kind
         return prepared
 
     for number, sheet in enumerate(sheets, start=1):
@@ -126,8 +146,11 @@ def _prepare(
         if recognition is None:
             report.sheets_not_used.append(sheet.name)
             continue
-        parsed = parse_sheet(sheet, recognition, pseudonymise, today)
+        parsed = parse_sheet(sheet, recognition, pseudonymise, today, number, aliases)
         prepared.parsed.append(parsed)
+        report.unrecognised.extend(parsed.unrecognised)
+        for alias_id, cells in parsed.aliases_applied.items():
+            report.aliases_applied[alias_id] = report.aliases_applied.get(alias_id, 0) + cells
         report.sheets.append(parsed.summary)
         report.errors.extend(parsed.errors)
         report.warnings.extend(parsed.warnings)
@@ -137,27 +160,23 @@ def _prepare(
             report.datasets.append(parsed.dataset.name)
 
     if not prepared.parsed:
-        found = "; ".join(
-            f"'{s.name}': " + ", ".join(str(c) for c in _first_row(s.rows)) for s in sheets[:12]
-        )
-        report.errors.append(Issue(
-            None, None, None, None,
-            f"{name}: no sheet matches a dataset (contacts, referrals, cp_plans, training, audits, actions). "
-            f"Headers found — {found}",
-        ))
-    datasets_in_file = [p.dataset.name for p in prepared.parsed]
-    for dataset in set(datasets_in_file):
-        if datasets_in_file.count(dataset) > 1:
-            sheets_named = ", ".join(p.summary.sheet for p in prepared.parsed if p.dataset.name == dataset)
-            report.warnings.append(Issue(None, None, None, None,
-                                         f"several sheets hold {dataset} ({sheets_named}): all are loaded"))
-    skipped = sum(p.invalid_rows for p in prepared.parsed)
-    valid = sum(p.table.num_rows for p in prepared.parsed if p.table is not None)
-    report.rows_skipped = skipped
-    report.rows_loaded = valid if (not report.errors or skip_invalid_rows) else 0
-    report.status = "checked" if prepared.loadable else "rejected"
+        report.errors.append(_nothing_recognised(name, sheets))
+    report.warnings.extend(_datasets_on_several_sheets(prepared.parsed))
+    prepared.choose_skip_invalid_rows(skip_invalid_rows)
     step(1.0, "Checked")
     return prepared
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_FIXED_QUOTES = frozenset({'"CSV UTF-8"'})  # quoted by read.py as advice, the same in every message
+
+
+def _without_quoted(message: str) -> str:
+    """A refusal's message with anything quoted taken out before it is stored.
+
+    ``loaders/read.py`` words its refusals without cell text or sheet names; this is the second guard,
+    since a quoted name in a future message would otherwise reach the upload log and the audit trail."""
+    return _QUOTED.sub(lambda quoted: quoted[0] if quoted[0] in _FIXED_QUOTES else "(withheld)", message)
 
 
 def _first_row(rows: list[list]) -> list:
@@ -168,39 +187,78 @@ def _first_row(rows: list[list]) -> list:
     return ["(no headers)"]
 
 
-def _duplicate_of(store: Store, report: LoadReport) -> int | None:
-    return store.scalar(
-        """SELECT min(submission_id) FROM submissions
-           WHERE sha256 = ? AND agency = ? AND withdrawn_at IS NULL AND list_sort(datasets) = list_sort(?::VARCHAR[])""",
-        [report.sha256, report.agency, report.datasets],
-    )
+def _nothing_recognised(name: str, sheets: list) -> Issue:
+    """No sheet matched a dataset: the person sees the first row of each sheet, which may well be data (a CSV
+    without its header row); the stored form says only how many sheets there were."""
+    kind = f"{name}: no sheet matches a dataset (contacts, referrals, cp_plans, training, audits, actions)"
+    found = "; ".join(f"'{s.name}': " + ", ".join(str(c) for c in _first_row(s.rows)) for s in sheets[:12])
+    count = f"{len(sheets)} sheet{'s' if len(sheets) != 1 else ''} looked at"
+    return Issue(None, None, None, None, f"{kind}. Headers found — {found}", kind=f"{kind}; {count}")
+
+
+def _datasets_on_several_sheets(parsed: list[ParsedSheet]) -> list[Issue]:
+    warnings = []
+    datasets = [p.dataset.name for p in parsed]
+    for dataset in sorted(set(datasets)):
+        if datasets.count(dataset) > 1:
+            same = [p.summary for p in parsed if p.dataset.name == dataset]
+            names = ", ".join(s.sheet for s in same)
+            numbers = ", ".join(str(s.number) for s in same)
+            warnings.append(Issue(None, None, None, None, f"several sheets hold {dataset} ({names}): all are loaded",
+                                  kind=f"several sheets hold {dataset} (sheets {numbers}): all are loaded"))
+    return warnings
+
+
+def _active_with_same_content(cur, sha256: str, agency: str | None) -> tuple[int, str] | None:
+    """The active submission of a file with these exact bytes, whichever agency it was loaded for; the one
+    for ``agency`` first (a store from before this rule may hold the same file under two agencies)."""
+    row = cur.execute(
+        """SELECT submission_id, agency FROM submissions WHERE sha256 = ? AND withdrawn_at IS NULL
+           ORDER BY agency IS NOT DISTINCT FROM ? DESC, submission_id LIMIT 1""",
+        [sha256, agency],
+    ).fetchone()
+    return (int(row[0]), row[1]) if row else None
+
+
+def _refuse_if_already_loaded(cur, report: LoadReport) -> bool:
+    """The same bytes as an active submission are one submission: loading them again, under any agency, would
+    count every row twice. Same agency: a harmless duplicate. Another agency: a rejection saying what to do."""
+    if not report.sha256:
+        return False
+    loaded = _active_with_same_content(cur, report.sha256, report.agency)
+    if loaded is None:
+        return False
+    submission_id, agency = loaded
+    report.rows_loaded = 0
+    if agency == report.agency:
+        report.status = "duplicate"
+        report.submission_id = submission_id
+        report.message = f"already loaded as submission {submission_id} for {agency}: nothing changed"
+        return True
+    report.status = "rejected"
+    report.submission_id = None
+    report.message = (f"already loaded as submission {submission_id} for {agency}; "
+                      "withdraw that one first if the agency was wrong")
+    if not report.errors or report.errors[0].message != report.message:  # a report committed twice says it once
+        report.errors.insert(0, Issue(None, None, None, None, report.message, kind=report.message))
+    return True
 
 
 def commit(store: Store, prepared: Prepared, *, uploaded_by: str, actor: Actor | None = None) -> LoadReport:
     """Write a prepared file as one submission, or log why not. Never writes half a file.
 
-    The upload log and the audit trail get one row each, in the same transaction as the data."""
+    The upload log and the audit trail get one row each, in the same transaction as the data. The check for
+    the same file already loaded runs inside that transaction, so two uploads of one file cannot both pass."""
     report = prepared.report
     actor = actor or Actor(uploaded_by)
-    if report.sha256 and report.datasets:
-        duplicate = _duplicate_of(store, report)
-        if duplicate is not None:
-            report.status = "duplicate"
-            report.submission_id = int(duplicate)
-            report.rows_loaded = 0
-            report.message = f"already loaded as submission {duplicate}: nothing changed"
-            with store.transaction() as cur:
-                _log(cur, report, uploaded_by, actor)
-            return report
-    if not prepared.loadable:
-        report.status = "rejected"
-        report.rows_loaded = 0
-        with store.transaction() as cur:
-            _log(cur, report, uploaded_by, actor)
-        return report
     with store.transaction() as cur:
-        report.submission_id = _write(cur, prepared, uploaded_by)
-        report.status = "accepted"
+        if not _refuse_if_already_loaded(cur, report):
+            if prepared.loadable:
+                report.submission_id = _write(cur, prepared, uploaded_by)
+                report.status = "accepted"
+            else:
+                report.status = "rejected"
+                report.rows_loaded = 0
         _log(cur, report, uploaded_by, actor)
     return report
 
@@ -217,13 +275,13 @@ def _write(cur, prepared: Prepared, uploaded_by: str) -> int:
         [submission_id, report.file, report.sha256, report.agency, uploaded_by, report.datasets,
          min(dates) if dates else None, max(dates) if dates else None, report.rows_read, report.rows_loaded,
          report.rows_skipped, report.skip_invalid_rows,
-         json.dumps([str(w) for w in report.warnings[:200]])],
+         json.dumps([w.stored() for w in report.warnings[:200]])],
     )
     for parsed in parts:
-        summary = parsed.summary
+        summary = parsed.summary  # its sheet is stored by position (summary.label): a name is typed by a person
         cur.execute(
             """INSERT INTO submission_parts VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            [submission_id, parsed.dataset.name, summary.sheet, summary.date_from, summary.date_to,
+            [submission_id, parsed.dataset.name, summary.label, summary.date_from, summary.date_to,
              summary.rows_read, parsed.table.num_rows, parsed.invalid_rows],
         )
         columns = ", ".join(parsed.table.column_names)
@@ -231,14 +289,14 @@ def _write(cur, prepared: Prepared, uploaded_by: str) -> int:
             cur, parsed.table,
             f"""INSERT INTO {parsed.dataset.name} (submission_id, sheet, submitter_agency, {columns})
                 SELECT $submission_id, $sheet, $agency, {columns} FROM arrow_rows""",
-            {"submission_id": submission_id, "sheet": summary.sheet, "agency": report.agency},
+            {"submission_id": submission_id, "sheet": summary.label, "agency": report.agency},
         )
         if parsed.themes is not None and parsed.themes.num_rows:
             _insert_arrow(
                 cur, parsed.themes,
                 "INSERT INTO audit_themes SELECT $submission_id, $sheet, source_row, theme, theme_slug, judgement"
                 " FROM arrow_rows",
-                {"submission_id": submission_id, "sheet": summary.sheet},
+                {"submission_id": submission_id, "sheet": summary.label},
             )
     for dataset in {p.dataset.name for p in parts}:
         recompute(cur, dataset, report.agency)
@@ -260,9 +318,9 @@ def audit_action(report: LoadReport) -> str:
 
 
 def _log(cur, report: LoadReport, uploaded_by: str, actor: Actor) -> None:
-    # The logged error leaves out the cell's value: it could be personal data typed in the wrong column.
-    first = replace(report.errors[0], value=None) if report.errors else None
-    summary = str(first) if first else (report.message or None)
+    # Only the value-free form is logged: a cell, a data row taken for headers or a sheet name could be
+    # personal data, and these logs are kept for good.
+    summary = report.stored_summary()
     cur.execute(
         """INSERT INTO upload_log VALUES (nextval('upload_log_id_seq'), now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [report.file, report.sha256, report.agency, uploaded_by, report.status, report.submission_id,
@@ -290,17 +348,20 @@ def load_file(
     limits: Limits = Limits(),
     progress: Progress | None = None,
     actor: Actor | None = None,
+    aliases: AliasTable | None = None,
 ) -> LoadReport:
-    """Read, validate and (unless ``dry_run``) commit one file. A dry run writes nothing at all."""
+    """Read, validate and (unless ``dry_run``) commit one file. A dry run writes nothing at all.
+    ``aliases``: the value mappings to apply (see ``prepare``); by default the agency's, from the store."""
+    if aliases is None:
+        aliases = aliases_for(store, agency)
     prepared = prepare(
         path, pseudonymiser_for(store), display_name=display_name, agency=agency,
-        skip_invalid_rows=skip_invalid_rows, limits=limits, progress=progress,
+        skip_invalid_rows=skip_invalid_rows, limits=limits, progress=progress, aliases=aliases,
     )
+    prepared.report.volume_warnings = volume_warnings(store, prepared)
     if dry_run:
-        report = prepared.report
-        if report.sha256 and report.datasets and _duplicate_of(store, report):
-            report.status = "duplicate"
-        return report
+        _refuse_if_already_loaded(store.cursor(), prepared.report)
+        return prepared.report
     return commit(store, prepared, uploaded_by=uploaded_by, actor=actor)
 
 

@@ -12,6 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from loaders.agencies import agency_names
 from loaders.datasets import Column, Dataset
+from loaders.roles import THEMES, role_words
 
 TEMPLATE_ROWS = 5000
 
@@ -66,16 +67,17 @@ def write_template(dataset: Dataset, out: Path) -> Path:
     notes = workbook.create_sheet("Instructions", 0)
     notes.column_dimensions["A"].width = 34
     notes.column_dimensions["B"].width = 12
-    notes.column_dimensions["C"].width = 90
+    notes.column_dimensions["C"].width = 50
+    notes.column_dimensions["D"].width = 90
     notes.append([f"{dataset.title} — upload template"])
     notes["A1"].font = Font(bold=True, size=14)
     notes.append([dataset.description])
     notes.append(["Where it comes from: " + dataset.source])
-    notes.append(["Replace the example row with your data. Keep the header row. Dates are day first "
-                  "(03/04/2025 is 3 April 2025). Do not add names, addresses, postcodes or NHS numbers: "
-                  "such columns are dropped on upload."])
+    notes.append(["Replace the example row with your data (a row left exactly as the example is skipped on "
+                  "upload). Keep the header row. Dates are day first (03/04/2025 is 3 April 2025). Do not add "
+                  "names, addresses, postcodes or NHS numbers: such columns are dropped on upload."])
     notes.append([])
-    notes.append(["Column", "Required", "What to enter"])
+    notes.append(["Column", "Required", "If a value is wrong", "What to enter"])
     for cell in notes[6]:
         cell.font = Font(bold=True)
     for column in dataset.columns:
@@ -85,9 +87,12 @@ def write_template(dataset: Dataset, out: Path) -> Path:
             text = f"{column.description} {text[0].upper()}{text[1:]}."
         if accepted:
             text += f" Also accepted as header: {accepted}."
-        notes.append([column.header, "yes" if column.required else "", text])
+        if column.blank_means:
+            text += f" A blank cell is loaded as {column.blank_means}."
+        notes.append([column.header, "yes" if column.required else "", role_words(dataset, column.key), text])
     if dataset.themes:
-        notes.append(["(any other column)", "", "A theme judgement: Yes, Partly, No or N/A; blank = not assessed."])
+        notes.append(["(any other column)", "", role_words(dataset, THEMES),
+                      "A theme judgement: Yes, Partly, No or N/A; blank = not assessed."])
     workbook.active = 1
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,9 @@ class Rating:
     latest_period: str | None = None
     latest_value: float | None = None
     trajectory_value: float | None = None
+    # Whether the rating compares the latest value with the baseline (directly, or through the trajectory
+    # drawn from it): scrutiny must withhold such a rating when the baseline quarter's figure is suppressed.
+    compared_with_baseline: bool = False
 
 
 def format_value(value: float, unit: str) -> str:
@@ -114,6 +117,7 @@ def rate(action: Mapping[str, object], values: Mapping[str, float], metric: Metr
         return Rating("Green", f"{at} meets the target of {fmt(target)} due by {due_q.label}", **done)
     if due_q < latest_q:
         return Rating("Red", f"{at} has not met the target of {fmt(target)}, which was due by {due_q.label}", **done)
+    done["compared_with_baseline"] = True
     if better_or_equal(baseline, latest):
         return Rating("Red", f"{at} is no better than the baseline of {fmt(baseline)} in {base_q.label}", **done)
     reason = f"{at} against a trajectory of {fmt(trajectory)} towards {fmt(target)} by {due_q.label}"
@@ -122,7 +126,8 @@ def rate(action: Mapping[str, object], values: Mapping[str, float], metric: Metr
 
 def rate_actions(store: Store, today: dt.date | None = None, values: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every current action with its rating: the plan's fields, ``plan_status``, current ``status``,
-    latest_period, latest_value, trajectory_value, rag and reason. ``values`` may be ``compute_all``'s output."""
+    latest_period, latest_value, trajectory_value, rag, reason and compared_with_baseline. ``values`` may be
+    ``compute_all``'s output."""
     plan = store.query(f"SELECT {', '.join(PLAN_FIELDS)} FROM actions WHERE is_current ORDER BY source_row, action_id")
     statuses = current_statuses(store)
     themes = dict(store.rows("SELECT theme_slug, mode(theme) FROM audit_themes GROUP BY theme_slug"))
@@ -138,7 +143,8 @@ def rate_actions(store: Store, today: dt.date | None = None, values: pd.DataFram
         rating = rate(current, _overall(values, measure) if metric else {}, metric, today)
         records.append({**action, "measure": measure, "plan_status": action["status"],
                         "status": current["status"], **asdict(rating)})
-    columns = [*PLAN_FIELDS, "plan_status", "latest_period", "latest_value", "trajectory_value", "rag", "reason"]
+    columns = [*PLAN_FIELDS, "plan_status", "latest_period", "latest_value", "trajectory_value", "rag", "reason",
+               "compared_with_baseline"]
     return pd.DataFrame.from_records(records, columns=columns)
 
 

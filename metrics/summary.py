@@ -1,7 +1,11 @@
 """The scrutiny summary in words: headline figures with their change, BRAG counts, and sentences per aim.
 
 Everything here returns display-ready values with small-number suppression applied; the sums and
-comparisons themselves use the unsuppressed figures.
+comparisons themselves use the unsuppressed figures. Suppression holds in words too: where a figure is
+suppressed (``metrics.suppress.is_withheld``), nothing built from it is said either: not its change, not
+its direction, not whether it meets the target, not the rating of the action it measures. A change from a
+suppressed previous or baseline figure is withheld the same way, since the change would give it away.
+The reader sees ``withheld_words`` instead: "fewer than 6 contacts: not shown".
 """
 
 from __future__ import annotations
@@ -13,12 +17,17 @@ import pandas as pd
 
 from loaders.periods import Quarter
 from metrics.registry import Metric, format_number
-from metrics.suppress import SUPPRESSED, suppress_values
+from metrics.suppress import NOT_SHOWN, SUPPRESSED, fewer_than, is_withheld, suppress_values, withheld_words
 
 CONTEXT_HEADLINES = ("contacts.count", "cp_plans.started")
 DEFAULT_HEADLINES = ("contacts.decided_within_1wd", "referrals.rereferral_12m", "cp_plans.second_or_subsequent",
                      "contacts.neglect_identified", "training.confidence_uplift", "audits.good_or_better")
-RAG_WORDS = {"Blue": "complete", "Green": "on track", "Amber": "at risk", "Red": "off track", "No data": "without data"}
+# The rating scrutiny sees in place of one built from a suppressed figure.
+WITHHELD = "Not shown"
+RAG_WORDS = {"Blue": "complete", "Green": "on track", "Amber": "at risk", "Red": "off track", "No data": "without data",
+             WITHHELD: "based on small numbers"}
+# Ratings built from the measure's figures (the others come from the action's status or its lack of data).
+_FROM_FIGURES = ("Green", "Amber", "Red")
 
 
 @dataclass(frozen=True)
@@ -34,9 +43,13 @@ class Headline:
     baseline_period: str | None
     change_baseline: str
     target: str | None
+    # "fewer than 6 contacts: not shown" when the latest figure is suppressed, else None.
+    withheld: str | None = None
 
     @property
     def sentence(self) -> str:
+        if self.withheld:
+            return f"{self.title} in {self.period}: {self.withheld}."
         return f"{self.title}: {self.value} in {self.period}."
 
 
@@ -48,7 +61,8 @@ def shownformat_number(value: float | None, shown: str | None, unit: str) -> str
 
 
 def change_words(now: float, before: float, unit: str, polarity: str) -> str:
-    """'▲ 3.5 points, better' — the arrow shows the direction, the word whether that is good."""
+    """'▲ 3.5 points, better' — the arrow shows the direction, the word whether that is good.
+    Only for two figures that are both shown: ``headlines`` withholds the change otherwise."""
     difference = now - before
     if abs(difference) < 1e-9:
         return "no change"
@@ -62,6 +76,22 @@ def change_words(now: float, before: float, unit: str, polarity: str) -> str:
     return f"{arrow} {size}, {judgement}"
 
 
+def withheld_change(metric_id: str, period: str) -> str:
+    """A change from a suppressed earlier figure: it would give that figure away."""
+    return f"{NOT_SHOWN} ({period}: {fewer_than(metric_id)})"
+
+
+def _shown(values: pd.DataFrame) -> pd.DataFrame:
+    """``values`` with its display strings: suppressing every figure is slow, so a caller may do it once."""
+    return values if "value_shown" in values.columns else suppress_values(values)
+
+
+def _withheld_at(shown: pd.DataFrame) -> set[tuple[str, str]]:
+    """(metric, quarter) of every overall figure that is suppressed in any part."""
+    overall = shown[shown["group"].isna()]
+    return {(r["metric"], r["period"]) for r in overall.to_dict("records") if is_withheld(r)}
+
+
 def headline_metrics(ratings: pd.DataFrame) -> list[str]:
     """The action plan's measures in plan order (else a default set), then volumes for context."""
     measures = [m for m in ratings.get("measure", pd.Series(dtype=object)).dropna().tolist() if m]
@@ -69,10 +99,12 @@ def headline_metrics(ratings: pd.DataFrame) -> list[str]:
 
 
 def headlines(values: pd.DataFrame, ratings: pd.DataFrame, registry: dict[str, Metric]) -> list[Headline]:
-    """Each headline measure in its latest quarter, with change since the previous quarter and the baseline."""
+    """Each headline measure in its latest quarter, with change since the previous quarter and the baseline.
+    ``values`` is ``compute_all``'s output, with or without ``suppress_values``' display strings."""
     if values.empty:
         return []
-    shown = suppress_values(values)
+    shown = _shown(values)
+    withheld = _withheld_at(shown)
     overall = shown[shown["group"].isna()]
     result = []
     for metric_id in headline_metrics(ratings):
@@ -80,38 +112,90 @@ def headlines(values: pd.DataFrame, ratings: pd.DataFrame, registry: dict[str, M
         rows = overall[(overall["metric"] == metric_id) & overall["value"].notna()]
         if metric is None or rows.empty:
             continue
-        rows = rows.assign(index=rows["period"].map(lambda p: Quarter.parse(p).index)).sort_values("index")
-        latest = rows.iloc[-1]
-        previous = rows.iloc[-2] if len(rows) > 1 else None
-        action = ratings[ratings["measure"] == metric_id].head(1) if "measure" in ratings else pd.DataFrame()
-        baseline = action.iloc[0] if len(action) else None
-
-        def compare(before_value, before_shown: str | None, now=latest, metric=metric) -> str:
-            if before_value is None or pd.isna(before_value):
-                return "no earlier figure"
-            if SUPPRESSED in (now["value_shown"], before_shown):
-                return SUPPRESSED
-            return change_words(float(now["value"]), float(before_value), metric.unit, metric.polarity)
-
-        baseline_value = baseline["baseline"] if baseline is not None else None
-        result.append(Headline(
-            metric_id=metric_id, title=metric.title, unit=metric.unit, polarity=metric.polarity,
-            period=latest["period"], value=shownformat_number(latest["value"], latest["value_shown"], metric.unit),
-            previous_period=previous["period"] if previous is not None else None,
-            change_previous=compare(previous["value"] if previous is not None else None,
-                                    previous["value_shown"] if previous is not None else None),
-            baseline_period=baseline["baseline_period"] if baseline is not None else None,
-            change_baseline=compare(baseline_value, None),
-            target=format_number(baseline["target"], metric.unit) if baseline is not None and not pd.isna(baseline["target"])
-            else None,
-        ))
+        result.append(_headline(metric, rows, ratings, withheld))
     return result
 
 
-def rag_counts(ratings: pd.DataFrame) -> pd.DataFrame:
-    """Number of actions per rating, overall and per aim (priority area): columns aim, rag, count."""
+def _headline(metric: Metric, rows: pd.DataFrame, ratings: pd.DataFrame, withheld: set[tuple[str, str]]) -> Headline:
+    rows = rows.assign(index=rows["period"].map(lambda p: Quarter.parse(p).index)).sort_values("index")
+    latest = rows.iloc[-1]
+    previous = rows.iloc[-2] if len(rows) > 1 else None
+    action = ratings[ratings["measure"] == metric.id].head(1) if "measure" in ratings else pd.DataFrame()
+    baseline = action.iloc[0] if len(action) else None
+    now_withheld = (metric.id, latest["period"]) in withheld
+
+    def compare(before: object, period: str | None) -> str:
+        if before is None or pd.isna(before):
+            return "no earlier figure"
+        if now_withheld:
+            return NOT_SHOWN
+        if (metric.id, period) in withheld:
+            return withheld_change(metric.id, str(period))
+        return change_words(float(latest["value"]), float(before), metric.unit, metric.polarity)
+
+    return Headline(
+        metric_id=metric.id, title=metric.title, unit=metric.unit, polarity=metric.polarity,
+        period=latest["period"], value=shownformat_number(latest["value"], latest["value_shown"], metric.unit),
+        previous_period=previous["period"] if previous is not None else None,
+        change_previous=compare(previous["value"], previous["period"]) if previous is not None
+        else "no earlier figure",
+        baseline_period=baseline["baseline_period"] if baseline is not None else None,
+        change_baseline=compare(baseline["baseline"], baseline["baseline_period"]) if baseline is not None
+        else "no earlier figure",
+        target=format_number(baseline["target"], metric.unit) if baseline is not None and not pd.isna(baseline["target"])
+        else None,
+        withheld=withheld_words(metric.id) if now_withheld else None,
+    )
+
+
+def withheld_ratings(ratings: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """The ratings as scrutiny may see them. A rating built from a suppressed figure (the latest value, or the
+    baseline quarter's figure when the rating compares with the baseline) becomes ``WITHHELD``, its reason the
+    withheld words, and its latest and trajectory values are blanked, so no page can show them by mistake."""
+    if ratings.empty or values.empty or "rag" not in ratings:
+        return ratings
+    withheld = _withheld_at(_shown(values))
+    # A frame without the column (built elsewhere) is treated as comparing with the baseline: the safe side.
+    compared = ratings.get("compared_with_baseline", pd.Series(True, index=ratings.index)).fillna(True)
+    hide = []
+    for (_, action), with_baseline in zip(ratings.iterrows(), compared, strict=True):
+        measure, latest = action.get("measure"), action.get("latest_period")
+        from_figures = action["rag"] in _FROM_FIGURES and not pd.isna(measure) and not pd.isna(latest)
+        hide.append(from_figures and ((measure, latest) in withheld
+                                      or bool(with_baseline) and (measure, action.get("baseline_period")) in withheld))
+    hide = pd.Series(hide, index=ratings.index, dtype=bool)
+    if not hide.any():
+        return ratings
+    out = ratings.copy()
+    out.loc[hide, "rag"] = WITHHELD
+    out.loc[hide, "reason"] = [withheld_words(m) for m in out.loc[hide, "measure"]]
+    for column in ("latest_value", "trajectory_value"):
+        if column in out:
+            out[column] = out[column].astype("float64")
+            out.loc[hide, column] = float("nan")
+    return out
+
+
+def withheld_note(ratings: pd.DataFrame) -> str | None:
+    """``fewer than 6 contacts or delegates``: why the withheld ratings among ``ratings`` are not shown."""
+    measures = ratings.loc[ratings["rag"] == WITHHELD, "measure"] if "rag" in ratings else pd.Series(dtype=object)
+    if measures.empty:
+        return None
+    return fewer_than(*measures)
+
+
+def rating_words(ratings: pd.DataFrame, values: pd.DataFrame) -> dict[str, str]:
+    """Each rating's words for scrutiny; a withheld rating's say why: 'based on fewer than 6 contacts: not shown'."""
+    note = withheld_note(withheld_ratings(ratings, values))
+    return {**RAG_WORDS, WITHHELD: f"based on {note}: {NOT_SHOWN}"} if note else dict(RAG_WORDS)
+
+
+def rag_counts(ratings: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """Number of actions per rating, overall and per aim (priority area): columns aim, rag, count.
+    Ratings built from a suppressed figure count as ``WITHHELD``."""
     if ratings.empty:
         return pd.DataFrame(columns=["aim", "rag", "count"])
+    ratings = withheld_ratings(ratings, values)
     per_aim = ratings.groupby(["priority_area", "rag"]).size().reset_index(name="count")
     per_aim = per_aim.rename(columns={"priority_area": "aim"})
     overall = ratings.groupby("rag").size().reset_index(name="count").assign(aim="All actions")
@@ -124,34 +208,44 @@ def aim_sentences(values: pd.DataFrame, ratings: pd.DataFrame, registry: dict[st
     sentences: dict[str, list[str]] = {}
     if ratings.empty:
         return sentences
-    shown = suppress_values(values) if not values.empty else values
+    shown = _shown(values) if not values.empty else values
+    ratings = withheld_ratings(ratings, shown)
+    withheld = _withheld_at(shown) if not shown.empty else set()
     for aim, actions in ratings.groupby("priority_area", sort=False):
         good = int(actions["rag"].isin(["Green", "Blue"]).sum())
         parts = [f"{good} of {len(actions)} actions are on track or complete"]
         off = int((actions["rag"] == "Red").sum())
         if off:
             parts.append(f"{off} {'is' if off == 1 else 'are'} off track")
+        hidden = int((actions["rag"] == WITHHELD).sum())
+        if hidden:
+            parts.append(f"{hidden} {'is' if hidden == 1 else 'are'} based on {withheld_note(actions)}: {NOT_SHOWN}")
         lines = ["; ".join(parts) + "."]
         measured = actions[actions["latest_value"].notna()]
         if len(measured):
             pick = measured[measured["rag"] == "Red"].head(1)
             if pick.empty:
                 pick = measured.head(1)
-            lines.append(_measure_sentence(pick.iloc[0], shown, registry))
+            lines.append(_measure_sentence(pick.iloc[0], shown, registry, withheld))
         sentences[str(aim)] = lines
     return sentences
 
 
-def _measure_sentence(action: pd.Series, shown: pd.DataFrame, registry: dict[str, Metric]) -> str:
+def _measure_sentence(action: pd.Series, shown: pd.DataFrame, registry: dict[str, Metric],
+                      withheld: set[tuple[str, str]]) -> str:
     metric = registry.get(action["measure"])
     title = metric.title if metric else action["measure"]
     unit = metric.unit if metric else "%"
-    row = shown[(shown["metric"] == action["measure"]) & shown["group"].isna()
-                & (shown["period"] == action["latest_period"])]
+    period = action["latest_period"]
+    if (action["measure"], period) in withheld:
+        # Not the figure, nor whether it rose, fell or meets the target.
+        return f"{title} in {period}: {withheld_words(action['measure'])}."
+    row = shown[(shown["metric"] == action["measure"]) & shown["group"].isna() & (shown["period"] == period)]
     value_text = shownformat_number(action["latest_value"], row.iloc[0]["value_shown"] if len(row) else None, unit)
     baseline = action["baseline"]
     verb = "is"
-    if not pd.isna(baseline):
+    # A direction from a suppressed baseline figure would give that figure away.
+    if not pd.isna(baseline) and (action["measure"], action["baseline_period"]) not in withheld:
         verb = "rose to" if action["latest_value"] > baseline else "fell to" if action["latest_value"] < baseline \
             else "stayed at"
     target = action["target"]
@@ -160,7 +254,7 @@ def _measure_sentence(action: pd.Series, shown: pd.DataFrame, registry: dict[str
     else:
         met = action["latest_value"] >= target if metric.polarity != "lower" else action["latest_value"] <= target
         tail = f", {'meeting' if met else 'short of'} the {format_number(target, unit)} target"
-    return f"{title} {verb} {value_text} in {action['latest_period']}{tail}."
+    return f"{title} {verb} {value_text} in {period}{tail}."
 
 
 def stale_datasets(latest: pd.DataFrame, today: dt.date | None = None) -> list[str]:

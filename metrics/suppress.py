@@ -5,6 +5,10 @@ The official convention in England: counts 1 to 5 show as ``c`` (0 stays 0); a p
 and the other parts, the next smallest part is suppressed too. Only the display changes: every
 calculation uses the unsuppressed figures. Other symbols: ``x`` unavailable, ``z`` not applicable
 (a percentage of nothing), ``low`` rounds to 0 but is not 0.
+
+Suppression holds in words too: where a figure is suppressed, its change, its comparison with a target or
+baseline and any rating built from it are withheld as well, and the reader sees ``withheld_words`` instead
+("fewer than 6 contacts: not shown"). ``metrics.summary`` applies that to everything scrutiny reads.
 """
 
 from __future__ import annotations
@@ -25,6 +29,37 @@ _COUNTED = {"count": ["numerator"], "%": ["numerator", "denominator"], "score": 
 TOTALS_FROM = {"contacts.by_source": "contacts.count"}
 # Counts of things, not people: nobody can be identified from them.
 NOT_PEOPLE = {"training.sessions"}
+# The largest count that is suppressed: 1 to 5 show as ``c``.
+SMALL = 5
+# What one row of each dataset is, in the words a withheld figure is explained with ("fewer than 6 contacts").
+COUNTED_IN = {"contacts": "contacts", "referrals": "referrals", "cp_plans": "children", "training": "delegates",
+              "audits": "audits"}
+COUNTED_IN_METRIC = {"training.sessions": "sessions"}
+NOT_SHOWN = "not shown"
+
+
+def counted_in(metric_id: str) -> str:
+    """The noun a metric's counts are in: ``children``, ``contacts``, ``delegates``, ``audits``…"""
+    dataset = metric_id.split(".", 1)[0]
+    return COUNTED_IN_METRIC.get(metric_id) or COUNTED_IN.get(dataset) or "cases"
+
+
+def fewer_than(*metric_ids: str, threshold: int = SMALL) -> str:
+    """``fewer than 6 contacts`` (``… contacts or delegates`` for several metrics): why a figure is not shown,
+    without giving anything away."""
+    nouns = dict.fromkeys(counted_in(metric_id) for metric_id in metric_ids)
+    return f"fewer than {threshold + 1} {' or '.join(nouns)}"
+
+
+def withheld_words(metric_id: str, threshold: int = SMALL) -> str:
+    """What scrutiny reads in place of a suppressed figure and everything derived from it."""
+    return f"{fewer_than(metric_id, threshold=threshold)}: {NOT_SHOWN}"
+
+
+def is_withheld(row: Mapping[str, object]) -> bool:
+    """Whether a row of ``suppress_values`` output hides anything (its value, numerator or denominator,
+    by primary or secondary suppression): then no change, comparison or rating may be built from it."""
+    return any(row.get(f"{column}_shown") == SUPPRESSED for column in ("value", "numerator", "denominator"))
 
 
 def _missing(value: object) -> bool:
@@ -102,7 +137,7 @@ def _shown(rows: list[dict], total: Mapping[str, object] | None, unit: str, deci
 
 
 def suppress(parts: pd.DataFrame, total: Mapping[str, object] | pd.Series | None = None, *,
-             unit: Unit = "count", decimals: int = 1, threshold: int = 5) -> pd.DataFrame:
+             unit: Unit = "count", decimals: int = 1, threshold: int = SMALL) -> pd.DataFrame:
     """Display strings for a breakdown and its total.
 
     ``parts``: one row per part with ``numerator`` (the count itself, for a count) and, for ``%`` and
@@ -115,7 +150,7 @@ def suppress(parts: pd.DataFrame, total: Mapping[str, object] | pd.Series | None
     return pd.DataFrame(shown, index=index, columns=["value", "numerator", "denominator"])
 
 
-def suppress_values(frame: pd.DataFrame, decimals: int = 1, threshold: int = 5) -> pd.DataFrame:
+def suppress_values(frame: pd.DataFrame, decimals: int = 1, threshold: int = SMALL) -> pd.DataFrame:
     """``compute_all`` output with display strings added: value_shown, numerator_shown, denominator_shown.
 
     Each metric and quarter is suppressed as one breakdown: the overall row is the total, the groups its parts.

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from loaders.aliases import list_aliases
 from loaders.datasets import DATASETS
-from pages.common import counts, metrics_registry, require
+from loaders.roles import role_words
+from pages.common import counts, get_store, metrics_registry, require
+from ui.tables import show_table
 
 POLARITY = {"higher": "Higher is better", "lower": "Lower is better", "neither": "Neither higher nor lower is better"}
 
@@ -20,11 +23,11 @@ st.markdown(
     "Percentages are rounded only for display."
 )
 registry = metrics_registry()
-st.dataframe(pd.DataFrame([{
+show_table(pd.DataFrame([{
     "Measure": m.title, "Id": m.id, "What it tells you": m.description, "Unit": m.unit,
     "Which way is better": POLARITY[m.polarity], "Numerator": m.numerator, "Denominator": m.denominator or "",
     "Dataset": m.dataset, "Broken down by": ", ".join(m.groups),
-} for m in registry.values()]), hide_index=True)
+} for m in registry.values()]))
 
 st.header("How actions are rated")
 st.markdown("""
@@ -52,15 +55,44 @@ st.markdown("""
 """)
 
 st.header("Datasets")
+st.markdown(
+    "What a wrong value does depends on the column. In a column that identifies or dates a row, or that a "
+    "measure uses, it stops the file (unless invalid rows are skipped). In a descriptive column, which no "
+    "measure uses (age, gender, ethnicity...), the value is loaded blank and the upload warns about it."
+)
 rows = counts().set_index("dataset")
 for dataset in DATASETS.values():
     current = int(rows.loc[dataset.name, "current_rows"]) if dataset.name in rows.index else 0
     with st.expander(f"{dataset.title} — {current:,} rows count now"):
         st.markdown(f"{dataset.description}  \n**Where it comes from:** {dataset.source}")
-        st.dataframe(pd.DataFrame([{
-            "Column": c.header, "Required": "yes" if c.required else "", "What to enter": c.expected(),
+        show_table(pd.DataFrame([{
+            "Column": c.header, "Required": "yes" if c.required else "",
+            "If a value is wrong": role_words(dataset, c.key), "What to enter": c.expected(),
             "Also accepted as": ", ".join(c.aliases),
-        } for c in dataset.columns]), hide_index=True)
+        } for c in dataset.columns]))
+
+st.header("Local labels read as codes")
+st.markdown(
+    "Some agencies' systems write their own labels in a column of codes ('LA services' for source 5A). A "
+    "manager maps such a label once, for their agency; an administrator can map for any agency and remove a "
+    "mapping. Each later return from that agency is read with its mappings, and the upload report says how many "
+    "cells each one changed. Returns already loaded are not changed. Every mapping and removal is in the audit "
+    "trail."
+)
+mappings = list_aliases(get_store())
+if mappings.empty:
+    st.markdown("No labels are mapped at the moment.")
+else:
+    # Values are shown exactly as the agency writes them: the table draws cells as plain text.
+    show_table(pd.DataFrame({
+        "Agency": mappings["agency"],
+        "Dataset": [DATASETS[name].title for name in mappings["dataset"]],
+        "Column": mappings["header"],
+        "Label as written": mappings["value"],
+        "Read as": mappings["meaning"],
+        "Mapped by": mappings["created_by"],
+        "Mapped on": mappings["created_at"].dt.strftime("%d/%m/%Y"),
+    }))
 
 st.header("Accessibility statement")
 st.markdown("""

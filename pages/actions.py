@@ -24,6 +24,8 @@ from pages.common import (
     record_decision_as,
     require,
 )
+from ui.literal import markdown_literal as md
+from ui.tables import show_table
 
 BADGE = {"Blue": "blue", "Green": "green", "Amber": "orange", "Red": "red", "No data": "gray"}
 
@@ -46,10 +48,11 @@ def _text(value: object) -> str:
 
 
 filters = st.columns(3)
+# Options render Markdown too: aims and agencies come from the action plan, so they are shown literally.
 aims = filters[0].multiselect("Aim", list(dict.fromkeys(plan["priority_area"])), key="actions_aim",
-                              persist_state="session")
+                              persist_state="session", format_func=md)
 leads = filters[1].multiselect("Lead agency", sorted(set(plan["lead_agency"])), key="actions_lead",
-                               persist_state="session")
+                               persist_state="session", format_func=md)
 rags = filters[2].multiselect("Rating", [r for r in BRAG_ORDER if r in set(plan["rag"])], key="actions_rag",
                               persist_state="session")
 keep = pd.Series(True, index=plan.index)
@@ -64,25 +67,28 @@ if shown.empty:
 
 def _measure_title(measure: str) -> str:
     metric = registry.get(measure)
-    return f"{metric.title} ({measure})" if metric else f"{measure} (not a known measure)"
+    return md(f"{metric.title} ({measure})" if metric else f"{measure} (not a known measure)")
 
 
 def _show_action(action: pd.Series) -> None:
+    # Every value from the action plan (titles, names, evidence) or a decision is shown literally (md).
     rag = action["rag"]
-    st.markdown(f"**Rating:** :{BADGE.get(rag, 'gray')}-badge[{rag}] {action['reason']}")
+    st.markdown(f"**Rating:** :{BADGE.get(rag, 'gray')}-badge[{rag}] {md(action['reason'])}")
     left, right = st.columns(2)
-    officer = f" — {action['lead_officer']}" if _text(action["lead_officer"]) else ""
-    left.markdown(f"**Lead:** {action['lead_agency']}{officer}  \n**Status:** {_text(action['status']) or 'not set'}"
-                  f"  \n**Due:** {_text(action['due_period']) or 'not set'}")
+    officer = f" — {md(action['lead_officer'])}" if _text(action["lead_officer"]) else ""
+    left.markdown(f"**Lead:** {md(action['lead_agency'])}{officer}  \n"
+                  f"**Status:** {md(_text(action['status'])) or 'not set'}"
+                  f"  \n**Due:** {md(_text(action['due_period'])) or 'not set'}")
     measure = _text(action["measure"])
     if measure:
         metric = registry.get(measure)
         unit = metric.unit if metric else "%"
         right.markdown(
             f"**Measure:** {_measure_title(measure)}  \n"
-            f"**Baseline → latest → target:** {format_number(action['baseline'], unit)} ({_text(action['baseline_period'])})"
-            f" → {format_number(action['latest_value'], unit)} ({_text(action['latest_period']) or 'no data'})"
-            f" → {format_number(action['target'], unit)} ({_text(action['due_period'])})"
+            f"**Baseline → latest → target:** {format_number(action['baseline'], unit)} "
+            f"({md(_text(action['baseline_period']))})"
+            f" → {format_number(action['latest_value'], unit)} ({md(_text(action['latest_period'])) or 'no data'})"
+            f" → {format_number(action['target'], unit)} ({md(_text(action['due_period']))})"
         )
         actual = values[(values["metric"] == measure) & values["group"].isna()][["period", "value"]]
         fig = trajectory(actual, title=f"{action['action_id']}: {metric.title if metric else measure} ({unit})",
@@ -94,15 +100,15 @@ def _show_action(action: pd.Series) -> None:
                     f"action-{action['action_id']}", caption=metric.description if metric else None)
     else:
         right.markdown("**Measure:** none (a qualitative action, rated by its status)")
-    st.markdown(f"**Evidence:** {_text(action['evidence']) or 'none recorded'}  \n"
-                f"**Sustainability plan:** {_text(action['sustainability_plan']) or 'none recorded'}")
+    st.markdown(f"**Evidence:** {md(_text(action['evidence'])) or 'none recorded'}  \n"
+                f"**Sustainability plan:** {md(_text(action['sustainability_plan'])) or 'none recorded'}")
     past = history[history["action_id"] == action["action_id"]]
     st.markdown("**Decision history**")
     if past.empty:
         st.caption("No decisions recorded yet.")
     else:
-        st.dataframe(past[["decided_on", "status", "note", "decided_by"]].rename(columns={
-            "decided_on": "Date", "status": "Status", "note": "Note", "decided_by": "Recorded by"}), hide_index=True)
+        show_table(past[["decided_on", "status", "note", "decided_by"]].rename(columns={
+            "decided_on": "Date", "status": "Status", "note": "Note", "decided_by": "Recorded by"}))
     if person.role in ("chair", "admin"):
         _decision_form(action)
 
@@ -110,7 +116,7 @@ def _show_action(action: pd.Series) -> None:
 def _decision_form(action: pd.Series) -> None:
     action_id = action["action_id"]
     with st.form(key=f"decide-{action_id}", clear_on_submit=True):
-        st.markdown(f"**Record the meeting's decision on {action_id}**")
+        st.markdown(f"**Record the meeting's decision on {md(action_id)}**")
         current = _text(action["status"])
         status = st.selectbox("New status", ACTION_STATUSES,
                               index=ACTION_STATUSES.index(current) if current in ACTION_STATUSES else 0,
@@ -123,10 +129,10 @@ def _decision_form(action: pd.Series) -> None:
             try:
                 record_decision_as(person, action_id, status, note, by, on)
             except (DecisionError, PermissionError) as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
                 data_changed()
-                st.session_state["decision_saved"] = f"Decision on {action_id} recorded: {status}."
+                st.session_state["decision_saved"] = md(f"Decision on {action_id} recorded: {status}.")
                 st.rerun()
 
 
@@ -144,12 +150,12 @@ if meeting:
         st.session_state["meeting_action"] = position + 1
         st.rerun()
     action = shown.iloc[position]
-    st.header(f"{action['action_id']} · {action['action']}")
-    st.caption(action["priority_area"])
+    st.header(md(f"{action['action_id']} · {action['action']}"))
+    st.caption(md(action["priority_area"]))
     _show_action(action)
 else:
     for aim, actions in shown.groupby("priority_area", sort=False):
-        st.header(str(aim))
+        st.header(md(aim))
         for _, action in actions.iterrows():
-            with st.expander(f"**{action['rag']}** · {action['action_id']} · {action['action']}"):
+            with st.expander(f"**{action['rag']}** · {md(action['action_id'])} · {md(action['action'])}"):
                 _show_action(action)

@@ -33,6 +33,7 @@ from pages.common import (
     series,
     tidy,
 )
+from ui.literal import markdown_literal
 
 UPLOAD = ("Upload the multi-agency case audit return (one row per audited case per agency, with the overall grade "
           "and a column per theme) to see {what}.")
@@ -57,7 +58,7 @@ left, right = columns_for_charts()
 with left:
     mix = grade_mix(audit_grades(), agency)
     if mix.empty:
-        empty_state(UPLOAD.format(what=f"audit grades{' for ' + agency if agency else ''}"))
+        empty_state(UPLOAD.format(what=f"audit grades{' for ' + markdown_literal(agency) if agency else ''}"))
     else:
         order = [g for g in (*GRADE_ORDER, NOT_GRADED) if (mix["grade"] == g).any()]
         mix_chart(mix, title="Audit grades by quarter" + (f": {agency}" if agency else "") + " (number of audits)",

@@ -25,6 +25,7 @@ from pages.common import (
     series,
     tidy,
 )
+from ui.literal import markdown_literal
 
 POLARITY_WORDS = {"higher": "Higher is better.", "lower": "Lower is better.",
                   "neither": "Neither higher nor lower is better in itself."}
@@ -77,7 +78,7 @@ def intro(text: str, *, agency: str | None = None) -> None:
     st.markdown(
         text
         + (f" Quarters shown: **{shown}** (change them in the sidebar)." if shown else "")
-        + (f" Agency: **{agency}**." if agency else "")
+        + (f" Agency: **{markdown_literal(agency)}**." if agency else "")
     )
 
 

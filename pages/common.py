@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -23,11 +22,13 @@ from charts.export import safe_csv
 from loaders.audit import audit_trail
 from loaders.periods import Quarter
 from loaders.status import latest_submissions, row_counts
-from loaders.store import Store, default_db_path
+from loaders.store import Store, StoreBusyError, default_db_path
 from loaders.submit import submission_history
 from metrics.brag import rate_actions
 from metrics.compute import all_metrics, compute_all
 from metrics.decisions import decision_history
+from ui.literal import markdown_literal
+from ui.tables import show_table
 
 ALL_AGENCIES = "All agencies"
 
@@ -40,6 +41,16 @@ def _open_store(path: str) -> Store:
 def get_store() -> Store:
     """This process's one connection to the database named by ``DASHBOARD_DB``."""
     return _open_store(str(default_db_path()))
+
+
+def store_available() -> bool:
+    """Whether this process holds the database. False while another process (a load from the command line)
+    has it open: nothing is cached then, so the next visit tries again."""
+    try:
+        get_store()
+    except StoreBusyError:
+        return False
+    return True
 
 
 def _db() -> str:
@@ -171,13 +182,13 @@ def meeting_scale() -> float:
 
 
 def chart_block(fig: go.Figure, data: pd.DataFrame, name: str, *, caption: str | None = None) -> None:
-    """A chart, its data as a table, and a CSV download of exactly that data."""
+    """A chart, its data as a table, and a CSV download of exactly that data. ``caption`` is plain text."""
     # theme=None keeps our own colours: Streamlit's chart theme greys axis text below AA contrast.
     st.plotly_chart(fig, key=f"chart-{name}", config={"displaylogo": False}, theme=None)
-    if caption:
-        st.caption(caption)
+    if caption:  # plain text, often naming themes or actions from the returns
+        st.caption(markdown_literal(caption))
     with st.expander("View as table"):
-        st.dataframe(data, hide_index=True)
+        show_table(data)
     st.download_button(
         "Download CSV", safe_csv(data), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{name}",
         help="The data behind this chart",
@@ -220,8 +231,8 @@ def _claims() -> list[str]:
 
 
 def escape_markdown(text: str) -> str:
-    """Text from outside (names, e-mails) shown as itself, never as formatting or a link."""
-    return re.sub(r"([\\`*_\[\]<>#~|$])", r"\\\1", text)
+    """Text from outside (names, e-mails) shown as itself, never as formatting or a link (see ``ui.literal``)."""
+    return markdown_literal(text)
 
 
 def signed_in_id() -> str | None:

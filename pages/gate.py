@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from access.roles import load_roles
-from pages.common import escape_markdown, session_expired, signed_in_id
+from pages.common import session_expired, signed_in_id
+from ui.literal import markdown_literal
 
 
 def not_configured() -> None:
@@ -27,11 +28,20 @@ def sign_in() -> None:
     st.button("Sign in", type="primary", on_click=st.login, key="sign_in")
 
 
+def store_busy() -> None:
+    # No path and no exception text: the person can do nothing about either, and a path tells an outsider
+    # how the server is laid out. (The command line, finding the dashboard holding the store, says so itself.)
+    st.title("The data store is busy")
+    st.info("The data store is busy (a load is running from the command line). Try again in a minute.",
+            icon=":material/hourglass_top:")
+    st.button("Try again", type="primary", key="store_busy_retry")
+
+
 def no_access() -> None:
     st.title("You do not have access yet")
     account = signed_in_id() or "your account"
     st.markdown("You are signed in as:")
     st.text(account)
-    st.markdown(f"You have not been given a role on this dashboard. Ask {escape_markdown(load_roles().contact)} "
+    st.markdown(f"You have not been given a role on this dashboard. Ask {markdown_literal(load_roles().contact)} "
                 "to add you.")
     st.button("Sign out", on_click=st.logout, key="sign_out_no_access")

@@ -28,6 +28,7 @@ from pages.common import (
     series,
     tidy,
 )
+from ui.literal import markdown_literal
 
 UPLOAD = "Upload the multi-agency training register (one row per delegate per session) to see {what}."
 CONFIDENCE_NOTE = ("Average confidence on a scale of 1 (low) to 5 (high), of delegates who attended and scored "
@@ -56,7 +57,7 @@ with left:
                  note="Sessions are counted for the whole partnership, whatever agency is chosen." if agency else None)
 with right:
     if agency:
-        metric_chart("training.attended", "training-attended", UPLOAD.format(what=f"delegates from {agency}"),
+        metric_chart("training.attended", "training-attended", UPLOAD.format(what=f"delegates from {markdown_literal(agency)}"),
                      agency=agency)
     else:
         attended = series("training.attended", by_group=True)

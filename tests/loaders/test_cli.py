@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from loaders.__main__ import main
 from loaders.datasets import DATASETS
+from loaders.roles import role_words
 from loaders.store import Store
 from loaders.submit import withdraw
 from loaders.template import write_template
@@ -23,7 +24,7 @@ from tests.spreadsheets import CONTACT_HEADERS, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT_KEYS = {"file", "datasets", "status", "submission_id", "rows_read", "rows_loaded", "rows_skipped", "errors",
-               "warnings", "dropped_columns"}
+               "warnings", "dropped_columns", "aliases_applied", "volume_warnings"}
 ISSUE_KEYS = {"sheet", "row", "column", "value", "message"}
 
 
@@ -60,7 +61,7 @@ def test_json_gives_one_object_per_file_and_nothing_else(tmp_path):
         "warnings": [{"sheet": "Contacts", "row": 3, "column": None, "value": None,
                       "message": "repeats row 2 (same Contact ID / Child ID, Contact date, Contact source): "
                                  "loaded once"}],
-        "dropped_columns": ["Allocated Worker"],
+        "dropped_columns": ["Allocated Worker"], "aliases_applied": {}, "volume_warnings": [],
     }
     assert (second["status"], second["submission_id"], second["rows_loaded"]) == ("rejected", None, 0)
     assert [set(e) for e in second["errors"]] == [ISSUE_KEYS]
@@ -76,7 +77,7 @@ def test_exit_zero_when_every_file_is_accepted_or_a_duplicate(tmp_path, capsys):
     assert main([str(good), str(_good(tmp_path, "other.xlsx", "SYN-9")), str(good)]) == 0
     out = capsys.readouterr().out
     assert "good.xlsx: accepted as submission 1" in out
-    assert "good.xlsx: duplicate of submission 1: nothing changed" in out
+    assert "good.xlsx: duplicate: already loaded as submission 1 for Children's social care: nothing changed" in out
     assert "columns dropped for privacy: Allocated Worker" in out
 
 
@@ -84,7 +85,8 @@ def test_human_report_lists_errors(tmp_path, capsys):
     assert main([str(_bad(tmp_path))]) == 1
     out = capsys.readouterr().out
     assert "bad.xlsx: rejected: nothing was written" in out
-    assert ("ERROR sheet 'Contacts', row 2, column 'Date of Contact': value '31/02/2025': is not a real date; "
+    # grouped by column, value and message (one sheet: not named); --json keeps every issue
+    assert ("ERROR '31/02/2025' in Date of Contact, row 2: is not a real date; "
             "expected a date such as 03/04/2025 or 2025-04-03") in out
 
 
@@ -121,6 +123,29 @@ def test_dry_run_of_an_already_loaded_file_says_duplicate(tmp_path, capsys):
     capsys.readouterr()
     assert main([str(good), "--dry-run", "--json", "--db", str(db)]) == 0
     assert json.loads(capsys.readouterr().out)["status"] == "duplicate"
+
+
+def test_the_same_file_under_another_agency_is_refused_with_exit_1(tmp_path):
+    db = tmp_path / "twice.duckdb"
+    good = _good(tmp_path)
+    assert _cli(str(good), "--agency", "Police", "--db", str(db)).returncode == 0
+    refusal = "already loaded as submission 1 for Police; withdraw that one first if the agency was wrong"
+    for extra in (["--dry-run"], []):
+        result = _cli(str(good), "--agency", "Health", "--json", "--db", str(db), *extra)
+        assert (result.returncode, result.stderr) == (1, "")
+        report = json.loads(result.stdout)
+        assert (report["status"], report["submission_id"], report["rows_loaded"]) == ("rejected", None, 0)
+        assert report["errors"][0]["message"] == refusal
+    text = _cli(str(good), "--agency", "Health", "--db", str(db))
+    assert text.returncode == 1
+    assert f"ERROR {refusal}" in text.stdout
+    with Store(db) as store:
+        assert store.rows("SELECT submission_id, agency FROM submissions") == [(1, "Police")]
+        assert count(store, "contacts") == 1
+        # the dry run wrote nothing; each real attempt left its refusal in the audit trail
+        assert store.rows("SELECT action, outcome, detail LIKE ? FROM audit_log ORDER BY audit_id",
+                          [f"%{refusal}%"]) == [("upload", "accepted", False), ("upload", "rejected", True),
+                                                ("upload", "rejected", True)]
 
 
 def test_skip_invalid_rows_option(tmp_path, capsys):
@@ -212,6 +237,16 @@ def test_template_has_headers_instructions_validation_and_one_example_that_loads
             if choices:
                 lists = workbook["Lists"]
                 assert [lists.cell(row=r, column=position).value for r in range(1, len(choices) + 1)] == choices
+    assert [instructions.cell(row=r, column=3).value for r in range(7, 7 + len(dataset.columns))] == [
+        role_words(dataset, c.key) for c in dataset.columns]
+    # Issue 10: the example row left as it is is skipped with a warning, so the template alone loads nothing ...
+    report = load(store, path)
+    assert (report.status, report.rows_loaded, count(store, name)) == ("rejected", 0, 0)
+    assert [w.message for w in report.warnings] == ["row 2: the template's example row, left in: skipped, not loaded"]
+    # ... and once a value in it is changed it is a row of data: every example value is valid.
+    position, column = next((p, c) for p, c in enumerate(dataset.columns, start=1) if c.kind in ("id", "text"))
+    sheet.cell(row=2, column=position, value=f"{column.example}-1")
+    workbook.save(path)
     report = load(store, path)
     assert report.status == "accepted", report.errors
     assert (report.datasets, report.rows_loaded, report.warnings) == ([name], 1, [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -239,29 +240,135 @@ def test_password_protected_or_old_format_workbook(store, tmp_path, name):
                                       "remove the password and save it as .xlsx")
 
 
-def test_more_rows_than_the_limit(store, tmp_path):
+# --- the row limit: a sheet may hold at most max_rows rows, counting every row up to its last value ---------
+
+def _without_references(xml: str) -> str:
+    """The same worksheet with no r="..." on rows and cells: only calamine's reading can count its rows."""
+    return re.sub(r' r="[A-Z]*\d+"', "", xml)
+
+
+def _contact_rows(count: int, blank_above: int = 0) -> list[list]:
+    """``count`` rows in all: ``blank_above`` blank rows, the headers, then contacts."""
+    return [[] for _ in range(blank_above)] + [CONTACT_HEADERS] + [
+        [f"SYN-{i}", dt.date(2025, 4, 3), "6"] for i in range(count - blank_above - 1)]
+
+
+XLSX_KINDS = {
+    # how the workbook is written -> the refusal's wording (who caught it: the declared dimension, the
+    # scan of the cell references, or calamine's own reading of a sheet with no references)
+    "excel-dimension": (lambda path, rows: write_xlsx(path, {"Contacts": rows}), "a sheet has {n} rows"),
+    "no-dimension": (lambda path, rows: write_raw_xlsx(path, {"Contacts": sheet_xml(rows)}), "a sheet has {n} rows"),
+    "dimension-lies": (lambda path, rows: write_raw_xlsx(path, {"Contacts": sheet_xml(rows, dimension="A1:C2")}),
+                       "a sheet has {n} rows"),
+    "no-references": (lambda path, rows: write_raw_xlsx(path, {"Contacts": _without_references(sheet_xml(rows))}),
+                      "sheet 1 has {n} rows"),
+}
+
+
+@pytest.mark.parametrize("blank_above", [0, 2], ids=["from-row-1", "two-blank-rows-above"])
+@pytest.mark.parametrize("kind", list(XLSX_KINDS))
+def test_row_limit_is_exact_for_xlsx(store, tmp_path, kind, blank_above):
+    write, refusal = XLSX_KINDS[kind]
+    limits = Limits(max_rows=12)
+    at_limit = load(store, write(tmp_path / "twelve.xlsx", _contact_rows(12, blank_above)), limits=limits)
+    assert (at_limit.status, at_limit.rows_loaded) == ("accepted", 11 - blank_above), at_limit.errors
+    message = _rejected_again(store, write(tmp_path / "thirteen.xlsx", _contact_rows(13, blank_above)), limits)
+    assert message == f"thirteen.xlsx: {refusal.format(n=13)}, more than the 12 allowed"
+
+
+def _rejected_again(store, path: Path, limits: Limits) -> str:
+    report = load(store, path, limits=limits)
+    assert report.status == "rejected" and len(report.errors) == 1, report.errors
+    return report.errors[0].message
+
+
+def test_more_rows_than_the_limit_csv_and_xlsx(store, tmp_path):
     rows = [CONTACT_HEADERS] + [[f"SYN-{i}", dt.date(2025, 4, 3), "6"] for i in range(40)]
     path = write_xlsx(tmp_path / "many.xlsx", {"Contacts": rows})
-    assert _rejected(store, path, limits=Limits(max_rows=10)).startswith(
-        "many.xlsx: a sheet has 41 rows, more than the 10 allowed")
+    assert _rejected(store, path, limits=Limits(max_rows=10)) == "many.xlsx: a sheet has 41 rows, more than the 10 allowed"
     csv_path = write_csv(tmp_path / "many.csv", rows)
     assert _rejected(store, csv_path, limits=Limits(max_rows=10)) == (
         "many.csv: the CSV file has more than the 10 rows allowed")
-    raw = write_raw_xlsx(tmp_path / "nodim.xlsx", {"Contacts": sheet_xml(rows)})  # no <dimension>: calamine counts
-    assert _rejected(store, raw, limits=Limits(max_rows=10)) == (
-        "nodim.xlsx: sheet 'Contacts' has 41 rows, more than the 10 allowed")
 
 
-def test_rows_within_the_limit_load(store, tmp_path):
-    rows = [CONTACT_HEADERS] + [[f"SYN-{i}", dt.date(2025, 4, 3), "6"] for i in range(10)]
-    report = load(store, write_xlsx(tmp_path / "ten.xlsx", {"Contacts": rows}), limits=Limits(max_rows=10))
-    assert (report.status, report.rows_loaded) == ("accepted", 10)
+def test_sheets_are_named_by_position_never_by_name(store, tmp_path):
+    """A sheet's name could be a child's name: a refusal says "sheet 2", since the message is stored."""
+    name = "Jane Syntheticname 2015"
+    rows = _without_references(sheet_xml(_contact_rows(20)))
+    path = write_raw_xlsx(tmp_path / "named.xlsx", {"Notes": sheet_xml([["read me"]]), name: rows})
+    message = _rejected(store, path, limits=Limits(max_rows=12))
+    assert message == "named.xlsx: sheet 2 has 20 rows, more than the 12 allowed"
+    stored = " ".join(str(v) for row in store.rows("SELECT * FROM upload_log") + store.rows("SELECT * FROM audit_log")
+                      for v in row)
+    assert "Syntheticname" not in stored
 
 
 def test_declared_million_rows_refused_before_reading(store, tmp_path):
-    xml = sheet_xml(ROWS, dimension="A1:C1000021")
+    xml = sheet_xml(ROWS, dimension="A1:C1000001")
     message = _rejected(store, write_raw_xlsx(tmp_path / "huge.xlsx", {"Contacts": xml}))
-    assert message == "huge.xlsx: a sheet has 1,000,021 rows, more than the 1,000,000 allowed"
+    assert message == "huge.xlsx: a sheet has 1,000,001 rows, more than the 1,000,000 allowed"
+    at_limit = load(store, write_raw_xlsx(tmp_path / "declared.xlsx", {"Contacts": sheet_xml(ROWS, dimension="A1:C1000000")}))
+    assert at_limit.status == "accepted", at_limit.errors  # the dimension is only a claim: the real rows count
+
+
+def far_cell(path: Path, reference: str, dimension: str | None = "A1:C2") -> Path:
+    """A tiny workbook whose second cell claims to sit at ``reference``: calamine would lay out the whole grid
+    up to it (17 billion cells for XFD1048576) before any count of its rows could be checked."""
+    xml = sheet_xml(ROWS, dimension=dimension).replace(
+        "</row></sheetData>", f'<c r="{reference}" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')
+    return write_raw_xlsx(path, {"Contacts": xml})
+
+
+@pytest.mark.parametrize(("reference", "refusal"), [
+    ("A1000001", "a sheet has 1,000,001 rows, more than the 1,000,000 allowed"),
+    ("XFD1048576", "a sheet has 1,048,576 rows, more than the 1,000,000 allowed"),
+    ("A99999999", "a sheet has 99,999,999 rows, more than the 1,000,000 allowed"),
+    ("ZZ900000", "a sheet spans 900,000 rows by 702 columns, more than the 30,000,000 cells allowed"),
+    ("XFD2000", "a sheet spans 2,000 rows by 16,384 columns, more than the 30,000,000 cells allowed"),
+])
+@pytest.mark.parametrize("dimension", ["lies", "true", "none"])
+def test_a_cell_placed_far_away_is_refused_before_reading(store, tmp_path, reference, refusal, dimension):
+    """A careless person typing in a far cell gives a true dimension; a crafted file can lie or leave it out."""
+    declared = {"lies": "A1:C2", "true": f"A1:{reference}", "none": None}[dimension]
+    path = far_cell(tmp_path / "far.xlsx", reference, declared)
+    assert path.stat().st_size < 3000
+    assert _rejected(store, path) == f"far.xlsx: {refusal}"
+
+
+@pytest.mark.parametrize("written", ["r='XFD900000'", 'r = "XFD900000"', 'r="xfd900000"', 'r="XFD0900000"'])
+def test_a_far_cell_is_found_however_its_reference_is_written(store, tmp_path, written):
+    """XML allows either quote and spaces around "=", and calamine also reads lower case and leading zeros."""
+    path = far_cell(tmp_path / "far.xlsx", "XFD900000")
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b'r="XFD900000"', written.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert _rejected(store, path) == (
+        "far.xlsx: a sheet spans 900,000 rows by 16,384 columns, more than the 30,000,000 cells allowed")
+
+
+def test_a_wide_reference_after_a_long_row_number_in_the_same_chunk(store, tmp_path):
+    """The first rare reference of a chunk is a row number; a column past Z later in it still counts."""
+    xml = sheet_xml(ROWS).replace(
+        "</row></sheetData>",
+        '</row><row r="0000003"><c r="A0000003"><v>1</v></c><c r="XFD3"><v>1</v></c></row></sheetData>')
+    path = write_raw_xlsx(tmp_path / "late-wide.xlsx", {"Contacts": xml})
+    assert _rejected(store, path, limits=Limits(max_cells=1000)) == (
+        "late-wide.xlsx: a sheet spans 3 rows by 16,384 columns, more than the 1,000 cells allowed")
+
+
+def test_a_wide_sheet_within_the_grid_limit_loads(store, tmp_path):
+    """Columns past Z make the scan measure the whole grid; a grid within the limit loads, one over it does not."""
+    rows = [[*CONTACT_HEADERS, *[None] * 21, "Notes"]] + [
+        [f"SYN-{i}", dt.date(2025, 4, 3), "6", *[None] * 24, "a note"] for i in range(10)]
+    assert len(rows[0]) == 28  # the notes are in column AB
+    path = write_xlsx(tmp_path / "wide.xlsx", {"Contacts": rows})
+    assert _rejected(store, path, limits=Limits(max_cells=11 * 28 - 1)) == (
+        "wide.xlsx: a sheet spans 11 rows by 28 columns, more than the 307 cells allowed")
+    assert load(store, path, limits=Limits(max_cells=11 * 28)).status == "accepted"
 
 
 MEMORY_CHILD = textwrap.dedent("""
@@ -288,7 +395,8 @@ def test_bombs_use_little_memory_and_time(tmp_path):
              entity_bomb(tmp_path / "laughs.xlsx"),
              entity_bomb(tmp_path / "hidden.xlsx", padding=100_000),
              declare_size(write_raw_xlsx(tmp_path / "liar.xlsx", {"C": sheet_xml(ROWS)}),
-                          "xl/worksheets/sheet1.xml", 2**32 - 1)]
+                          "xl/worksheets/sheet1.xml", 2**32 - 1),
+             far_cell(tmp_path / "far.xlsx", "XFD1048576"), far_cell(tmp_path / "wide.xlsx", "ZZ900000", None)]
     script = tmp_path / "measure.py"
     script.write_text(MEMORY_CHILD)
     result = subprocess.run([sys.executable, str(script), str(ROOT), str(tmp_path / "m.duckdb"), *map(str, files)],
@@ -297,7 +405,7 @@ def test_bombs_use_little_memory_and_time(tmp_path):
     measured = json.loads(result.stdout)
     assert [(name, status) for name, status, _ in measured["results"]] == [
         ("ratio.xlsx", "rejected"), ("laughs.xlsx", "rejected"), ("hidden.xlsx", "rejected"),
-        ("liar.xlsx", "rejected")]
+        ("liar.xlsx", "rejected"), ("far.xlsx", "rejected"), ("wide.xlsx", "rejected")]
     assert all(seconds < 5 for _, _, seconds in measured["results"])
     assert measured["growth_kb"] < 100 * 1024, measured
 

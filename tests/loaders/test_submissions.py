@@ -94,11 +94,68 @@ def test_same_file_again_is_a_duplicate_and_changes_nothing(store, tmp_path):
         ("accepted", 1), ("duplicate", 1)]
 
 
-def test_same_file_from_another_agency_is_not_a_duplicate(store, tmp_path):
+def test_same_file_again_for_the_same_agency_names_the_submission_and_agency(store, tmp_path):
     path = _contacts_file(tmp_path / "q1.xlsx", [("A", D(2025, 4, 1))])
+    load(store, path, agency="Police")
+    again = load(store, path, agency="MPS")  # an alias of the same agency
+    assert (again.status, again.submission_id, again.errors) == ("duplicate", 1, [])
+    assert again.message == "already loaded as submission 1 for Police: nothing changed"
+    assert load(store, path, agency="Police", dry_run=True).status == "duplicate"
+
+
+REFUSAL = "already loaded as submission 1 for Police; withdraw that one first if the agency was wrong"
+
+
+def test_the_same_file_under_another_agency_is_refused_and_figures_do_not_double(store, tmp_path):
+    path = _contacts_file(tmp_path / "q1.xlsx", _days(D(2025, 4, 1), D(2025, 4, 10), "A"))
     assert load(store, path, agency="Police").status == "accepted"
-    assert load(store, path, agency="Health").status == "accepted"
-    assert _current(store) == [(1, 1), (2, 1)]
+    before = snapshot(store)
+    # the same bytes under another name and another agency
+    again = load(store, path, agency="Health", display_name="renamed.xlsx", uploaded_by="manager@example.org")
+    assert (again.status, again.submission_id, again.rows_loaded) == ("rejected", None, 0)
+    assert [e.message for e in again.errors] == [REFUSAL]
+    assert again.message == REFUSAL
+    after = snapshot(store)
+    assert {t: r for t, r in after.items() if not t.endswith("_log")} == {
+        t: r for t, r in before.items() if not t.endswith("_log")}
+    assert _current(store) == [(1, 10)]
+    assert store.rows("SELECT status, agency, submission_id, first_error FROM upload_log ORDER BY log_id") == [
+        ("accepted", "Police", 1, None), ("rejected", "Health", None, REFUSAL)]
+    assert store.rows("SELECT who, action, target, outcome, detail FROM audit_log ORDER BY audit_id DESC LIMIT 1") == [
+        ("manager@example.org", "upload", "renamed.xlsx", "rejected",
+         f"renamed.xlsx: contacts; 0 rows loaded; 1 error(s), first: {REFUSAL}")]
+
+
+def test_a_dry_run_under_another_agency_reports_the_refusal_and_writes_nothing(store, tmp_path):
+    path = _contacts_file(tmp_path / "q1.xlsx", [("A", D(2025, 4, 1))])
+    load(store, path, agency="Police")
+    before = snapshot(store)
+    report = load(store, path, agency="Health", dry_run=True)
+    assert (report.status, [e.message for e in report.errors]) == ("rejected", [REFUSAL])
+    assert snapshot(store) == before
+
+
+def test_after_withdrawing_the_first_the_file_loads_under_the_right_agency(store, tmp_path):
+    path = _contacts_file(tmp_path / "q1.xlsx", [("A", D(2025, 4, 1)), ("B", D(2025, 4, 2))])
+    load(store, path, agency="Police")
+    assert load(store, path, agency="Health").status == "rejected"
+    withdraw(store, 1, by="lead")
+    moved = load(store, path, agency="Health")
+    assert (moved.status, moved.submission_id) == ("accepted", 2)
+    assert store.rows("SELECT submitter_agency, count(*) FROM contacts WHERE is_current GROUP BY 1") == [("Health", 2)]
+    # and now the Police upload is the one refused
+    assert load(store, path, agency="Police").errors[0].message == (
+        "already loaded as submission 2 for Health; withdraw that one first if the agency was wrong")
+
+
+def test_a_store_holding_one_file_under_two_agencies_names_the_chosen_agencys_copy(store, tmp_path):
+    """Loads made before the rule may have stored one file twice: the agency's own copy is the duplicate."""
+    path = _contacts_file(tmp_path / "q1.xlsx", [("A", D(2025, 4, 1))])
+    load(store, path, agency="Police")
+    load(store, _contacts_file(tmp_path / "other.xlsx", [("B", D(2025, 4, 2))]), agency="Health")
+    store.con.execute("UPDATE submissions SET sha256 = (SELECT sha256 FROM submissions WHERE submission_id = 1)")
+    again = load(store, path, agency="Health")
+    assert (again.status, again.message) == ("duplicate", "already loaded as submission 2 for Health: nothing changed")
 
 
 def test_a_withdrawn_file_can_be_loaded_again(store, tmp_path):

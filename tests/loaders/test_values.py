@@ -331,10 +331,15 @@ BAD = [
      "2025-26 Q1"),
     ("actions", "status", "Blue", "is not a recognised action status; expected Not started, In progress, "
      "Evidence submitted or Agreed complete"),
+    ("actions", "baseline", "high", "is not a number; expected a number"),
+]
+# Descriptive columns (no measure reads them, see loaders/roles.py): a wrong value is a warning, loaded blank.
+BAD_DESCRIPTIVE = [
     ("referrals", "referrals_12m", -1, "is negative; expected a whole number, 0 or more"),
     ("referrals", "referrals_12m", "two", "is not a whole number; expected a whole number, 0 or more"),
     ("contacts", "age", 26, "is not an age from 0 to 25; expected an age in whole years from 0 to 25"),
-    ("actions", "baseline", "high", "is not a number; expected a number"),
+    ("cp_plans", "latest_category", "Bullying", "is not a recognised category of abuse; expected Neglect, "
+     "Physical abuse, Sexual abuse, Emotional abuse or Multiple (also a) Neglect, NEG, PHY, SAB, EMO, MUL)"),
 ]
 
 
@@ -342,6 +347,16 @@ BAD = [
 def test_bad_values_are_errors_saying_what_was_expected(dataset, key, value, message):
     parsed = _one_column(dataset, key, [value])
     assert [(e.row, e.value, e.message) for e in parsed.errors] == [(2, str(value), message)]
+
+
+@pytest.mark.parametrize(("dataset", "key", "value", "message"), BAD_DESCRIPTIVE,
+                         ids=[f"{d}-{k}-{v}" for d, k, v, _ in BAD_DESCRIPTIVE])
+def test_bad_values_in_descriptive_columns_are_warnings_and_loaded_blank(dataset, key, value, message):
+    parsed = _one_column(dataset, key, [value])
+    assert parsed.errors == []
+    assert [(w.row, w.value, w.message) for w in parsed.warnings] == [
+        (2, str(value), f"{message}. Loaded blank: no measure uses this column")]
+    assert column_values(parsed, key) == [None]
 
 
 def test_unknown_agency_in_a_column_names_the_value_and_every_accepted_name():
@@ -374,16 +389,21 @@ def test_default_submitting_agency_is_childrens_social_care(store, tmp_path):
     assert report.agency == "Children's social care"
 
 
-def test_date_of_birth_becomes_age_at_the_event_and_a_given_age_wins():
+def test_date_of_birth_becomes_age_at_the_event_and_wins_over_a_given_age():
+    # Issue 10: where date of birth and event date are known, age is worked out from them and the Age
+    # column only cross-checked (more than a year apart: a warning); a given age is used only without them.
     rows = [[*CONTACT_HEADERS, "Date of birth", "Age"],
             ["SYN-1", dt.date(2025, 5, 31), "6", None, None, None, dt.date(2015, 6, 1), None],
             ["SYN-2", dt.date(2025, 6, 1), "6", None, None, None, "01/06/2015", None],
             ["SYN-3", dt.date(2025, 6, 1), "6", None, None, None, dt.date(2015, 6, 1), 7],
             ["SYN-4", dt.date(2025, 6, 1), "6", None, None, None, None, None],
-            ["SYN-5", dt.date(2025, 6, 1), "6", None, None, None, dt.date(2025, 6, 2), None]]
+            ["SYN-5", dt.date(2025, 6, 1), "6", None, None, None, dt.date(2025, 6, 2), None],
+            ["SYN-6", dt.date(2025, 6, 1), "6", None, None, None, None, 7.9],
+            ["SYN-7", dt.date(2025, 6, 1), "6", None, None, None, dt.date(2015, 6, 2), 10.2]]
     parsed = parse_rows(rows)
     assert not parsed.errors
-    assert column_values(parsed, "age") == [9, 10, 7, None, None]
+    assert column_values(parsed, "age") == [9, 10, 10, None, None, 7, 9]
+    assert [(w.row, w.column, w.value) for w in parsed.warnings] == [(4, "Age", "7")]
     assert "date_of_birth" not in parsed.table.column_names
 
 

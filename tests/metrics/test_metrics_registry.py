@@ -3,7 +3,7 @@ import dataclasses
 import pytest
 
 from metrics.compute import COLUMNS, PARTS, compute, compute_all
-from metrics.registry import METRICS, Metric, get, theme_metric
+from metrics.registry import METRICS, THEMES, Metric, get, theme_metric
 from tests.metrics.helpers import add_rows, contact
 
 
@@ -39,7 +39,7 @@ def test_metric_is_frozen():
 def test_theme_template():
     metric = theme_metric("gcp2_used", "GCP2 used")
     assert metric == Metric("audits.theme.gcp2_used", "Audits: GCP2 used", metric.description, "%", "higher",
-                            metric.numerator, metric.denominator, "audits", ())
+                            metric.numerator, metric.denominator, "audits", (), ("audit_date", THEMES))
     assert get("audits.theme.gcp2_used", {"gcp2_used": "GCP2 used"}) == metric
     assert get("contacts.nonsense") is None
 

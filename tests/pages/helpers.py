@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -9,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.datasets import DATASETS
 from loaders.store import Store
+from ui.literal import WORD_JOINER
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 # What each page's title says, so a test can tell which page ran.
@@ -47,13 +49,25 @@ def table_snapshot(store: Store) -> dict[str, tuple]:
     return {table: store.rows(f"SELECT count(*), bit_xor(hash(t)) FROM {table} AS t")[0] for table in DATA_TABLES}
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def rendered(markdown: str) -> str:
+    """The text a person reads where the app built Markdown with ``ui.literal.markdown_literal``: AppTest sees
+    the Markdown source, so resolve the backslash escapes and drop the word joiners (the app's own formatting,
+    such as ``**Rating:**``, is left as it is)."""
+    text = str(markdown).replace("  \n", "\n").replace("\u00a0", " ")
+    return _ESCAPED.sub(r"\1", text).replace(WORD_JOINER, "")
+
+
 def page_text(at: AppTest) -> str:
-    """Every piece of text the main area shows (titles, headers, markdown, captions, alerts, metrics)."""
+    """Every piece of text the main area shows (titles, headers, markdown, captions, alerts, metrics), with
+    ``ui.literal``'s escapes resolved (see :func:`rendered`)."""
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         parts.extend(str(element.value) for element in getattr(at.main, kind))
     parts.extend(f"{m.label} {m.value}" for m in at.main.metric)
-    return "\n".join(parts)
+    return rendered("\n".join(parts))
 
 
 def shows_no_data(at: AppTest) -> bool:

@@ -10,21 +10,21 @@ from streamlit.testing.v1 import AppTest
 from loaders.store import Store
 from metrics.brag import rate_actions
 from metrics.decisions import decision_history
-from tests.pages.helpers import table_snapshot
+from tests.pages.helpers import rendered, table_snapshot
 
 ACTION = "1.5"   # measured, In progress and behind its trajectory in the demo: Amber
 NOTE = "The meeting agreed early help is now offered at first contact in every locality."
 
 
 def _expander(at: AppTest, action_id: str):
-    found = [e for e in at.expander if f"{action_id} · " in e.label]
+    found = [e for e in at.expander if f"{action_id} · " in rendered(e.label)]
     assert len(found) == 1, [e.label for e in at.expander]
     return found[0]
 
 
 def _other_actions(at: AppTest) -> list[str]:
     """The labels (with their ratings) of every action but ours."""
-    return [e.label for e in at.expander if " · " in e.label and f"{ACTION} · " not in e.label]
+    return [rendered(e.label) for e in at.expander if " · " in e.label and f"{ACTION} · " not in rendered(e.label)]
 
 
 def _badge(expander) -> str:
@@ -66,7 +66,7 @@ def test_recorded_decision_shows_in_the_history_and_turns_the_action_blue(open_a
     at.text_area(key=f"decide-note-{ACTION}").input(NOTE)
     _submit(at, ACTION)
 
-    assert [s.value for s in at.main.success] == [f"Decision on {ACTION} recorded: Agreed complete."]
+    assert [rendered(s.value) for s in at.main.success] == [f"Decision on {ACTION} recorded: Agreed complete."]
     after = _expander(at, ACTION)
     assert "Blue" in after.label and "Amber" not in after.label
     assert _badge(after) == "**Rating:** :blue-badge[Blue] Agreed complete by the partnership"

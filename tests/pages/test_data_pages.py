@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.store import Store
 from tests.metrics.helpers import add_rows, contact
-from tests.pages.helpers import APP
+from tests.pages.helpers import APP, rendered
 
 PAGES = {
     "pages/mash.py": ("MASH and referrals", ["Annex A List 1", "Annex A List 3", "Annex A List 7"]),
@@ -70,7 +70,7 @@ def test_page_on_demo_data_shows_every_chart_with_table_and_csv(page, demo_db, m
 def test_mash_page_sections_and_target(demo_db, monkeypatch):
     at = _open("pages/mash.py", demo_db, monkeypatch)
     assert [s.value for s in at.subheader] == ["Contacts", "Referrals", "Child protection plans"]
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(rendered(c.value) for c in at.caption)
     assert "Higher is better." in captions and "Lower is better." in captions
     assert len(_charts(at)) == 12
 
