@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export DASHBOARD_DB ?= data/dashboard.duckdb
 
-.PHONY: install install-test run demo test lint bench clean
+.PHONY: install install-test run demo test test-unit test-loaders test-metrics test-pages test-browser test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,26 @@ lint: install-test
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# One layer at a time (no ruff): `make test-unit` is everything but the browser tests.
+test-unit: install-test
+	$(BIN)/python -m pytest -q -m "not browser"
+
+test-loaders: install-test
+	$(BIN)/python -m pytest -q tests/loaders tests/demo
+
+test-metrics: install-test
+	$(BIN)/python -m pytest -q tests/metrics tests/charts
+
+test-pages: install-test
+	$(BIN)/python -m pytest -q tests/pages tests/access tests/ui
+
+test-browser: install-test
+	$(BIN)/python -m pytest -q tests/browser
+
+# Everything but the browser tests and the full-size files.
+test-fast: install-test
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
 
 bench: install-test
 	@for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done

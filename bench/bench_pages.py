@@ -17,8 +17,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGES = ["summary", "actions", "mash", "training", "audits", "upload", "about"]
-
 
 def emit(name: str, value: float, unit: str, baseline: float | None = None) -> None:
     print(json.dumps({"name": name, "value": round(value, 3), "unit": unit, "baseline": baseline,
@@ -29,15 +27,18 @@ def time_pages(db: Path, label: str, target: float) -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from access.pages import PAGES
+
     os.environ["DASHBOARD_DB"] = str(db)
-    os.environ["DASHBOARD_LOCAL"] = "1"
-    for page in PAGES:
+    os.environ["DASHBOARD_LOCAL"] = "1"  # the local administrator: every page
+    for app_page in PAGES:
+        page = app_page.name
         runs = []
         for attempt in range(3):
             if attempt == 0:
                 st.cache_data.clear()  # cold: every query computed in this run
             app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
-            app.switch_page(f"pages/{page}.py")  # opened by its URL, as a person following a link
+            app.switch_page(app_page.file)  # opened by its URL, as a person following a link
             started = time.perf_counter()
             app.run()
             runs.append(time.perf_counter() - started)
@@ -50,8 +51,8 @@ def time_pages(db: Path, label: str, target: float) -> None:
 def main() -> None:
     os.environ.setdefault("DASHBOARD_SECRET", "bench")
     from bench.bench_metrics import build
-    from loaders.demo import write_demo_files
-    from loaders.demo_load import load_demo
+    from demo.files import submitting_agency, write_demo_files
+    from demo.load import load_demo
     from loaders.store import Store
     from loaders.submit import load_file
 
@@ -65,7 +66,7 @@ def main() -> None:
         demo_files = write_demo_files(Path(folder) / "files")
         with Store(big) as store:  # the demo action plan gives the pages a plan to rate
             plan = next(path for path in demo_files if "action_plan" in path.name)
-            load_file(store, plan, uploaded_by="bench", agency="Safeguarding partnership")
+            load_file(store, plan, uploaded_by="bench", agency=submitting_agency(plan))
         time_pages(big, "2.5m_contacts", 2.0)
 
 

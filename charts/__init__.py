@@ -17,8 +17,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from charts.spec import GREY, ChartSpec, trajectory_spec
 from loaders.periods import Quarter
-from metrics.registry import format_number
+from metrics.display import format_number, unit_display
+from metrics.ratings import ORDER as RATING_ORDER
+from metrics.ratings import rating_kind
 from ui.literal import chart_literal
 
 # Set once: naming the template on every figure costs ~75 ms per chart in validation.
@@ -27,26 +30,61 @@ pio.templates.default = "plotly_white"
 TEXT = "#0b0c0c"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "triangle-down", "star"]
-BRAG_COLOURS = {"Blue": "#1d70b8", "Green": "#00703c", "Amber": "#f47738", "Red": "#d4351c", "No data": "#505a5f"}
-BRAG_ORDER = ["Red", "Amber", "Green", "Blue", "No data"]
-UNIT_AXIS = {"%": "Per cent", "count": "Number", "score": "Score"}
 
 
 def _quarters(periods: Sequence[str]) -> list[str]:
     return sorted(set(periods), key=lambda label: Quarter.parse(label).index)
 
 
+# Okabe-Ito first, then Tol's muted colours: up to 13 categories each get their own colour, and every bar
+# segment also carries its own pattern, so no two categories look alike even in greyscale.
+CATEGORY_COLOURS = [*PALETTE, "#882255", "#44AA99", "#999933", "#332288", "#661100"]
+PATTERNS = ["", "/", ".", "x", "-", "|", "+", "\\", "/", ".", "x", "-", "|"]
+# Grades are ordered, so their colours are too: dark blue (best) through light blue and orange to vermilion.
+GRADE_COLOURS = {"Outstanding": "#08306B", "Good": "#56B4E9", "Requires improvement": "#E69F00",
+                 "Inadequate": "#D55E00", "Not graded": "#BABABA"}
+TITLE_CHARS = 48  # about what fits across half the page at 1366 px in 18 px type: longer titles wrap
+LEGEND_ROW_PX = 22
+
+
+def _wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
+    """Words into lines of at most ``width`` characters (a longer single word keeps its own line)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _legend_rows(names: list[str]) -> int:
+    """How many rows a long legend below the plot takes, so the figure can grow to hold them and the plot keeps
+    its height: a legend never scrolls. In a half-page chart at 1366 px plotly.js lays such a legend out one
+    entry to a row, so that is what is allowed for."""
+    return len(names)
+
+
 def _layout(fig: go.Figure, title: str, y_title: str, scale: float = 1.0, height: int = 380) -> go.Figure:
-    few = sum(1 for trace in fig.data if trace.showlegend is not False) <= 3
+    shown = [trace.name or "" for trace in fig.data if trace.showlegend is not False]
+    few = len(shown) <= 3
+    lines = _wrap(title)
+    extra_title = (len(lines) - 1) * round(22 * scale)
+    # A long legend goes below the plot in rows (the figure grows to hold them): at the side it would squeeze
+    # the plot, and taller than the plot plotly would put it in a scroll box.
+    rows = 0 if few or fig.layout.showlegend is False else _legend_rows(shown)
+    below = round(rows * LEGEND_ROW_PX * scale)
     fig.update_layout(
-        title={"text": chart_literal(title), "x": 0, "xanchor": "left", "font": {"size": round(18 * scale)}},
+        title={"text": "<br>".join(chart_literal(line) for line in lines), "x": 0, "xanchor": "left",
+               "font": {"size": round(18 * scale)}},
         font={"size": round(13 * scale), "family": "Arial, Helvetica, sans-serif", "color": "#0b0c0c"},
-        height=round(height * scale),
-        margin={"l": 60, "r": 20, "t": 60 + round(10 * scale) + (round(28 * scale) if few else 0), "b": 50},
-        # Never over the data: a short legend sits in a row above the plot, a long one in a column to the
-        # right (plotly widens the margin for it).
+        height=round(height * scale) + extra_title + below,
+        margin={"l": 60, "r": 20, "t": 60 + extra_title + round(10 * scale) + (round(28 * scale) if few else 0),
+                "b": 50 + round(20 * scale) * (rows > 0)},  # plotly adds the legend's own height
+        # Never over the data: a short legend sits in a row above the plot, a long one in rows below it.
         legend=({"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"} if few else
-                {"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02, "xanchor": "left"}),
+                {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "xref": "container", "x": 0,
+                 "xanchor": "left", "traceorder": "normal"}),  # in reading order (plotly reverses a stack's legend by default)
         hoverlabel={"font_size": round(13 * scale)},
         # One update: every separate update_* call costs plotly a full validation pass.
         xaxis={"type": "category", "tickfont": {"color": TEXT}, "title": {"font": {"color": TEXT}}},
@@ -55,8 +93,13 @@ def _layout(fig: go.Figure, title: str, y_title: str, scale: float = 1.0, height
     return fig
 
 
+def _category_colour(name: str, index: int) -> str:
+    """A grade's place on the ordered scale, else the category's own colour."""
+    return GRADE_COLOURS.get(name) or CATEGORY_COLOURS[index % len(CATEGORY_COLOURS)]
+
+
 def _axis_title(unit: str, label: str | None) -> str:
-    return label or UNIT_AXIS.get(unit, unit)
+    return label or unit_display(unit).axis
 
 
 def line_by_quarter(
@@ -107,12 +150,11 @@ def stacked_by_quarter(
     fig = go.Figure()
     order = _quarters(data["period"]) if len(data) else []
     names = list(group_order) if group_order else list(dict.fromkeys(data[group]))
-    patterns = ["", "/", ".", "x", "-", "|", "+", "\\"]
     for index, name in enumerate(names):
         part = data[data[group] == name].set_index("period").reindex(order)
         fig.add_trace(go.Bar(
             x=order, y=part[value].fillna(0), name=chart_literal(name),
-            marker={"color": PALETTE[index % len(PALETTE)], "pattern": {"shape": patterns[index % len(patterns)]}},
+            marker={"color": _category_colour(name, index), "pattern": {"shape": PATTERNS[index % len(PATTERNS)]}},
             hovertemplate="%{x}<br>%{fullData.name}: %{y}<extra></extra>",
         ))
     fig.update_layout(barmode="stack")
@@ -137,7 +179,7 @@ def bar_by_group(
                       annotation_position="top")
     fig.update_yaxes(type="category", title="")
     fig.update_xaxes(title=chart_literal(_axis_title(unit, y_label)), rangemode="tozero",
-                     ticksuffix="%" if unit == "%" else "")
+                     ticksuffix=unit_display(unit).sign)
     layout = _layout(fig, title, "", scale, height=max(300, 60 + 34 * len(data)))
     layout.update_xaxes(type="linear")
     return layout
@@ -155,42 +197,42 @@ def trajectory(
     scale: float = 1.0,
 ) -> go.Figure:
     """An action's progress: actual values, the planned straight line from baseline to target (dashed),
-    the target marker and the due quarter marked."""
-    labels = set(actual["period"]) if len(actual) else set()
-    if baseline_period and due_period:
-        start, end = Quarter.parse(baseline_period), Quarter.parse(due_period)
-        labels |= {(start + i).label for i in range(0, max(end.index - start.index, 0) + 1)}
-    order = _quarters(list(labels))
+    the target marker and the due quarter marked. What it shows is ``charts.spec.trajectory_spec``, which the
+    exports' static pictures draw too."""
+    spec = trajectory_spec(actual, title=title, unit=unit, baseline=baseline, baseline_period=baseline_period,
+                           target=target, due_period=due_period)
+    return from_spec(spec, scale=scale)
+
+
+def from_spec(spec: ChartSpec, *, scale: float = 1.0) -> go.Figure:
+    """The plotly figure of a chart specification (``charts.spec``)."""
     fig = go.Figure()
-    if len(actual):
-        ordered = actual.set_index("period").reindex(order).reset_index()
+    order = list(spec.categories)
+    for series in spec.series:
+        if series.kind == "points":
+            fig.add_trace(go.Scatter(
+                x=list(series.periods), y=list(series.values), name=chart_literal(series.name),
+                mode="markers+text", text=[chart_literal(series.label or "")], textposition="top center",
+                marker={"symbol": series.marker or "circle", "size": 16, "color": series.colour},
+            ))
+            continue
         fig.add_trace(go.Scatter(
-            x=ordered["period"], y=ordered["value"], name="Actual", mode="lines+markers",
-            line={"color": PALETTE[0], "width": 3}, marker={"size": 10, "symbol": "circle"}, connectgaps=True,
-        ))
-    if None not in (baseline, target, baseline_period, due_period):
-        start, end = Quarter.parse(baseline_period), Quarter.parse(due_period)
-        steps = max(end.index - start.index, 1)
-        xs = [(start + i).label for i in range(steps + 1)]
-        ys = [baseline + (target - baseline) * i / steps for i in range(steps + 1)]
-        fig.add_trace(go.Scatter(x=xs, y=ys, name="Planned trajectory", mode="lines",
-                                 line={"color": PALETTE[1], "dash": "dash", "width": 3}))
-        fig.add_trace(go.Scatter(
-            x=[due_period], y=[target], name=chart_literal(f"Target {format_number(target, unit)} by {due_period}"),
-            mode="markers+text", text=[chart_literal(f"Target {format_number(target, unit)}")],
-            textposition="top center",
-            marker={"symbol": "star", "size": 16, "color": PALETTE[5]},
+            x=list(series.periods), y=list(series.values), name=chart_literal(series.name),
+            mode="lines+markers" if series.marker else "lines", connectgaps=True,
+            line={"color": series.colour, "width": series.width, "dash": series.dash},
+            **({"marker": {"size": 10, "symbol": series.marker}} if series.marker else {}),
         ))
     shapes, notes = [], []
-    if due_period and due_period in order:
-        due = order.index(due_period)
+    if spec.due_period:
+        due = order.index(spec.due_period)
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": due, "x1": due, "y0": 0, "y1": 1,
-                       "line": {"color": "#505a5f", "dash": "dot"}})
-        notes.append({"xref": "x", "yref": "paper", "x": due, "y": 0, "text": chart_literal(f"Due {due_period}"),
+                       "line": {"color": GREY, "dash": "dot"}})
+        notes.append({"xref": "x", "yref": "paper", "x": due, "y": 0,
+                      "text": chart_literal(f"Due {spec.due_period}"),
                       "showarrow": False, "xanchor": "right", "yanchor": "bottom"})
     fig.update_layout(shapes=shapes, annotations=notes, xaxis={"categoryorder": "array", "categoryarray": order,
-                      "title": {"text": "Financial quarter"}}, yaxis={"ticksuffix": "%" if unit == "%" else ""})
-    return _layout(fig, title, _axis_title(unit, None), scale)
+                      "title": {"text": spec.x_title}}, yaxis={"ticksuffix": spec.suffix})
+    return _layout(fig, spec.title, spec.y_title, scale)
 
 
 def heatmap(data: pd.DataFrame, title: str, *, row: str, value: str = "value", scale: float = 1.0) -> go.Figure:
@@ -210,10 +252,10 @@ def brag_bar(counts: pd.DataFrame, title: str, *, scale: float = 1.0) -> go.Figu
     """Counts of actions per rating: each bar labelled with its rating's word and count."""
     fig = go.Figure(go.Bar(
         x=counts["rag"], y=counts["count"], text=[f"{r}: {c}" for r, c in zip(counts["rag"], counts["count"])],
-        textposition="outside", marker={"color": [BRAG_COLOURS.get(r, "#505a5f") for r in counts["rag"]]},
+        textposition="outside", marker={"color": [rating_kind(r).colour for r in counts["rag"]]},
         cliponaxis=False, hovertemplate="%{x}: %{y}<extra></extra>",
     ))
-    fig.update_xaxes(categoryorder="array", categoryarray=BRAG_ORDER, title="Rating")
+    fig.update_xaxes(categoryorder="array", categoryarray=list(RATING_ORDER), title="Rating")
     return _layout(fig, title, "Number of actions", scale, height=320)
 
 
@@ -227,7 +269,7 @@ def grouped_bars(
     categories = list(dict.fromkeys(data[category].astype(str)))
     names = list(series_order) if series_order else list(dict.fromkeys(data[series]))
     names = [n for n in names if (data[series] == n).any()]
-    patterns = ["", "/", ".", "x", "-", "|", "+", "\\"]
+    patterns = PATTERNS
     fig = go.Figure()
     # Plotly draws a group's first trace at the bottom: add them in reverse so the first series is on top,
     # and reverse the legend back to reading order.
@@ -245,7 +287,7 @@ def grouped_bars(
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=shown[::-1], title="")
     layout = _layout(fig, title, "", scale, height=max(320, 130 + 18 * len(categories) * max(len(names), 1)))
     layout.update_layout(legend={"traceorder": "reversed"})
-    layout.update_xaxes(type="linear", title=chart_literal(_axis_title(unit, x_label)), ticksuffix="%" if unit == "%" else "")
+    layout.update_xaxes(type="linear", title=chart_literal(_axis_title(unit, x_label)), ticksuffix=unit_display(unit).sign)
     if x_range is not None:
         layout.update_xaxes(range=list(x_range))
     else:

@@ -1,5 +1,5 @@
 """Command line: ``python -m loaders FILE...``, ``withdraw``, ``history``, ``template``, ``demo``,
-``verify-audit``, ``backup``, ``restore``, ``alias``, ``aliases``, ``unalias``.
+``verify-audit``, ``backup``, ``restore``, ``alias``, ``aliases``, ``unalias``, ``reference``.
 
 Exit status: 0 when every file was accepted or a duplicate, 1 when any was rejected, 2 for a
 usage error.
@@ -24,7 +24,7 @@ from loaders.report import LoadReport
 from loaders.store import Store, StoreBusyError, default_db_path
 
 COMMANDS = ("withdraw", "history", "template", "demo", "verify-audit", "backup", "restore", "alias", "aliases",
-            "unalias")
+            "unalias", "reference")
 
 
 def _user() -> str:
@@ -168,7 +168,7 @@ def _demo(argv: list[str]) -> int:
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--if-empty", action="store_true", help="do nothing when the database has submissions")
     args = parser.parse_args(argv)
-    from loaders.demo_load import load_demo
+    from demo.load import load_demo  # demo data is not a loader: the demo package loads it through them
 
     with Store(args.db or default_db_path()) as store:
         return load_demo(store, only_if_empty=args.if_empty)
@@ -354,13 +354,49 @@ def _unalias(argv: list[str]) -> int:
     return 0
 
 
+def _reference(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m loaders reference",
+        description="Load newer DfE comparator files (LAIT long table, its dictionary, the statistical-neighbour "
+                    "model, ONS population, children in need CSVs) as the store's reference set, replacing the "
+                    "current one whole. Kinds not given are taken from the shipped extract.")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument("--db", type=Path, default=None)
+    parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
+    parser.add_argument("--by", default=None)
+    args = parser.parse_args(argv)
+    from loaders.reference import ReferenceFileRejected
+    from loaders.reference_store import load_reference_files
+
+    missing = [str(f) for f in args.files if not f.is_file()]
+    if missing:
+        parser.error(f"no such file: {', '.join(missing)}")
+    with Store(args.db or default_db_path()) as store:
+        try:
+            result = load_reference_files(store, args.files, loaded_by=args.by or _user(),
+                                          actor=Actor(args.by or _user(), CLI_ROLE))
+        except ReferenceFileRejected as exc:
+            if args.json:
+                print(json.dumps({"status": "rejected", "message": str(exc)}))
+            else:
+                print(f"rejected: {exc}", file=sys.stderr)
+            return 1
+    if args.json:
+        print(json.dumps({"status": result.status, "reference_id": result.reference_id,
+                          "rows_loaded": result.rows_loaded, "files": list(result.files)}))
+    else:
+        print(result.message)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     handlers = {"withdraw": _withdraw, "history": _history, "template": _template, "demo": _demo,
                 "verify-audit": _verify_audit, "backup": _backup, "restore": _restore, "alias": _alias,
-                "aliases": _aliases, "unalias": _unalias}
+                "aliases": _aliases, "unalias": _unalias, "reference": _reference}
     try:
-        if argv and argv[0] in handlers and not Path(argv[0]).exists():
+        # A command's name, unless a file of that name is meant (the demo/ package folder is not a file).
+        if argv and argv[0] in handlers and not Path(argv[0]).is_file():
             return handlers[argv[0]](argv[1:])
         return _load(argv)
     except SystemExit as exc:  # argparse: usage errors exit 2

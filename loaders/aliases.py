@@ -22,7 +22,7 @@ import pandas as pd
 
 from loaders import audit
 from loaders.agencies import DEFAULT_SUBMITTING_AGENCY, agency_names, match_agency
-from loaders.audit import Actor
+from loaders.audit import Actor, AuditAction, AuditOutcome
 from loaders.codes import JUDGEMENT, SOURCE_GROUPS, SOURCE_MEANINGS
 from loaders.convert import Invalid, converter_for
 from loaders.datasets import DATASETS, Column, Dataset
@@ -35,8 +35,8 @@ from loaders.value_aliases import NO_ALIASES, AliasTable, ValueAlias
 THEME_JUDGEMENT = Column(THEME_KEY, "Theme judgement", "code", aliases=("Theme", "Themes", "Audit theme judgement"),
                          codes=JUDGEMENT)
 MAX_VALUE_LENGTH = 200  # a label, not a paragraph: longer text is not a code someone wrote
-ADDED, REMOVED = "alias added", "alias removed"  # the audit trail's action names
-AUDIT_ACTIONS = (ADDED, REMOVED)
+# The audit trail's actions for mapping and removing (all actions: ``loaders.audit.AuditAction``).
+AUDIT_ACTIONS = (AuditAction.ALIAS_ADDED, AuditAction.ALIAS_REMOVED)
 
 
 class AliasError(ValueError):
@@ -172,7 +172,7 @@ def add_alias(store: Store, actor: Actor, agency: str, dataset: str, column: str
             "INSERT INTO value_aliases (alias_id, agency, dataset, column_key, value, value_key, code, created_by,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
             [alias_id, *where, checked.value, checked.value_key, checked.code, actor.who])
-        audit.append(cur, actor, ADDED, alias_id, "done",
+        audit.append(cur, actor, AuditAction.ALIAS_ADDED, alias_id, AuditOutcome.DONE,
                      f"{_label(alias_id, *where[1:], checked.agency)}: read as {checked.code}")
     return ValueAlias(alias_id, checked.agency, checked.dataset.name, checked.column.key, checked.value, checked.code)
 
@@ -190,7 +190,8 @@ def remove_alias(store: Store, actor: Actor, alias_id: int) -> ValueAlias:
             raise AliasError(f"mapping {alias_id} was already removed on {removed_at:%d/%m/%Y %H:%M}")
         cur.execute("UPDATE value_aliases SET removed_by = ?, removed_at = now()::TIMESTAMP WHERE alias_id = ?",
                     [actor.who, alias_id])
-        audit.append(cur, actor, REMOVED, alias_id, "done", _label(alias_id, dataset, column, agency))
+        audit.append(cur, actor, AuditAction.ALIAS_REMOVED, alias_id, AuditOutcome.DONE,
+                     _label(alias_id, dataset, column, agency))
     return ValueAlias(alias_id, agency, dataset, column, value, code)
 
 

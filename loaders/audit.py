@@ -27,11 +27,40 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import duckdb
 import pandas as pd
 
 from loaders.store import Store
+
+
+class AuditAction(StrEnum):
+    """What an audit row records: every writer names its action from here, and the Audit trail page's filter
+    lists them. The values are the text stored in ``audit_log.action``: never change one (stored rows and
+    their hashes keep the old text); add a member for a new kind of write."""
+
+    UPLOAD = "upload"
+    ACTION_PLAN_LOAD = "action plan load"
+    WITHDRAW = "withdraw"
+    DECISION = "decision"
+    BACKUP = "backup"
+    ALIAS_ADDED = "alias added"
+    ALIAS_REMOVED = "alias removed"
+    REFERENCE_LOAD = "reference load"
+    COMMENTARY = "commentary"
+    EXPORT = "export"  # a report downloaded from the app: the meeting pack, scrutiny report, public page, decisions
+
+
+class AuditOutcome(StrEnum):
+    """How an audited write ended (``audit_log.outcome``): a load's status, a refusal, or done."""
+
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+    REFUSED = "refused"
+    DONE = "done"
+
 
 GENESIS = "0" * 64
 # The columns the hash covers, in the order they are hashed.
@@ -72,8 +101,8 @@ def row_hash(prev_hash: str, values: Sequence[object]) -> str:
     return digest.hexdigest()
 
 
-def append(cur: duckdb.DuckDBPyConnection, actor: Actor, action: str, target: object, outcome: str,
-           detail: str | None = None) -> None:
+def append(cur: duckdb.DuckDBPyConnection, actor: Actor, action: AuditAction, target: object,
+           outcome: AuditOutcome | str, detail: str | None = None) -> None:
     """Add one row inside the caller's transaction, so the change and its record stand or fall together.
 
     This is the only writer of ``audit_log``. Reading the newest hash here is safe: every caller is inside
@@ -85,8 +114,8 @@ def append(cur: duckdb.DuckDBPyConnection, actor: Actor, action: str, target: ob
         " (SELECT row_hash FROM audit_log ORDER BY audit_id DESC LIMIT 1)"
     ).fetchone()
     # The time is read first and inserted as a value, so the hashed timestamp is exactly the stored one.
-    values = (int(audit_id), logged_at, actor.who, actor.role, actor.agency, action,
-              None if target is None else str(target), outcome, detail)
+    values = (int(audit_id), logged_at, actor.who, actor.role, actor.agency, str(action),
+              None if target is None else str(target), str(outcome), detail)
     prev = prev or GENESIS
     cur.execute(
         f"INSERT INTO audit_log ({', '.join(CHAINED_COLUMNS)}, prev_hash, row_hash) "
@@ -95,7 +124,8 @@ def append(cur: duckdb.DuckDBPyConnection, actor: Actor, action: str, target: ob
     )
 
 
-def record(store: Store, actor: Actor, action: str, target: object, outcome: str, detail: str | None = None) -> None:
+def record(store: Store, actor: Actor, action: AuditAction, target: object, outcome: AuditOutcome | str,
+           detail: str | None = None) -> None:
     """Add one row in a transaction of its own (for refusals and rejections, where nothing else is written)."""
     with store.transaction() as cur:
         append(cur, actor, action, target, outcome, detail)

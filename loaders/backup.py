@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from loaders import audit
-from loaders.audit import Actor, ChainCheck, verify_chain
+from loaders.audit import Actor, AuditAction, AuditOutcome, ChainCheck, verify_chain
 from loaders.datasets import DATASETS
 from loaders.store import MIGRATIONS, Store, StoreBusyError
 
@@ -148,7 +148,7 @@ def backup(store: Store, out: Path, *, actor: Actor, force: bool = False, audite
         _discard(partial)
         raise
     size, sha = out.stat().st_size, _sha256(out)
-    audit.record(store, actor, "backup", audited_as or str(out), "done",
+    audit.record(store, actor, AuditAction.BACKUP, audited_as or str(out), AuditOutcome.DONE,
                  f"{size} bytes, schema version {version}, {submissions} submissions, sha256 {sha}")
     return BackupResult(out, size, sha, version, submissions, chain or ChainCheck(0))
 

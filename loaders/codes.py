@@ -8,6 +8,7 @@ drop-down list come from the same place.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from loaders.text import normalise_key
@@ -17,14 +18,20 @@ _LETTER_PREFIX = re.compile(r"^\s*[a-z]\)\s*", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class CodeSet:
-    """Canonical values, each with the spellings that mean it."""
+    """Canonical values, each with the spellings that mean it, and the named groups of them that measures
+    count (which outcomes are a referral, which grades good or better)."""
 
     name: str
     values: dict[str, tuple[str, ...]]
     hint: str = ""
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        for group, members in self.groups.items():
+            unknown = [m for m in members if m not in self.values]
+            if unknown:
+                raise ValueError(f"{self.name} group {group!r} names values it does not have: {unknown}")
         lookup: dict[str, str] = {}
         for canonical, spellings in self.values.items():
             for spelling in (canonical, *spellings):
@@ -45,6 +52,12 @@ class CodeSet:
             return self._lookup[key]
         stripped = normalise_key(_LETTER_PREFIX.sub("", text))
         return self._lookup.get(stripped)
+
+
+def sql_list(values: Iterable[str]) -> str:
+    """``'Referral', 'Strategy discussion'``: canonical values as the inside of a SQL ``IN (...)``, quotes doubled
+    (the values are this module's own constants, never uploaded text)."""
+    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
 
 
 # --- children in need census source codes (contacts and referrals) -------------------------
@@ -142,6 +155,9 @@ OUTCOME = CodeSet("outcome", {
     "Strategy discussion": ("strategy discussion s47", "strategy discussion", "strategy meeting",
                             "section 47", "s47", "strategy discussion section 47"),
     "Other": ("other",),
+}, groups={
+    # What counts as a contact leading to a referral (the measure contacts.to_referral and its breakdowns).
+    "referral": ("Referral", "Strategy discussion"),
 })
 
 CATEGORY = CodeSet("category of abuse", {
@@ -163,14 +179,18 @@ GRADE = CodeSet("Ofsted grade", {
     "Good": ("2", "good"),
     "Requires improvement": ("3", "ri", "requires improvement to be good", "requires improvement"),
     "Inadequate": ("4", "inadequate"),
-}, hint="Outstanding, Good, Requires improvement or Inadequate (also RI, or 1-4 with 1 = Outstanding)")
+}, hint="Outstanding, Good, Requires improvement or Inadequate (also RI, or 1-4 with 1 = Outstanding)",
+    groups={"good_or_better": ("Outstanding", "Good")})
 
 JUDGEMENT = CodeSet("theme judgement", {
     "Yes": ("y", "yes", "met", "fully"),
     "Partly": ("partly", "partial", "partially", "in part", "some"),
     "No": ("n", "no", "not met"),
     "N/A": ("na", "n a", "not applicable", "n/a"),
-}, hint="Yes, Partly, No or N/A")
+}, hint="Yes, Partly, No or N/A", groups={
+    # A theme was judged (Yes, Partly or No) or not (N/A, blank): a theme's measure is Yes among the judged.
+    "judged": ("Yes", "Partly", "No"),
+})
 
 STATUS = CodeSet("action status", {
     "Not started": ("not started", "not yet started"),
@@ -188,3 +208,8 @@ GENDER = CodeSet("gender", {
 })
 
 ACTION_STATUSES = STATUS.canonical
+
+# The groupings measures count, each kept with its code set above.
+REFERRAL_OUTCOMES: tuple[str, ...] = OUTCOME.groups["referral"]
+GOOD_GRADES: tuple[str, ...] = GRADE.groups["good_or_better"]
+JUDGED: tuple[str, ...] = JUDGEMENT.groups["judged"]

@@ -71,6 +71,16 @@ class Column:
 
 
 @dataclass(frozen=True)
+class NotBefore:
+    """A rule across two date columns of a row: ``column`` may not be before ``other`` (a MASH decision is not
+    made before its contact). A row breaking it is an error, named in ``column`` with ``words``."""
+
+    column: str
+    other: str
+    words: str
+
+
+@dataclass(frozen=True)
 class Dataset:
     name: str
     title: str
@@ -82,6 +92,7 @@ class Dataset:
     event_date: str | None
     supersede: Literal["range", "snapshot", "plan"]
     themes: bool = False
+    rules: tuple[NotBefore, ...] = ()  # rules across columns of a row, checked after each cell on its own
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -138,6 +149,7 @@ CONTACTS = Dataset(
     natural_keys=(("contact_id",), ("child_key", "contact_date", "source_code")),
     event_date="contact_date",
     supersede="range",
+    rules=(NotBefore("decision_date", "contact_date", "the decision date is before the contact date"),),
 )
 
 REFERRALS = Dataset(
@@ -187,6 +199,69 @@ CP_PLANS = Dataset(
     natural_keys=(("child_key", "plan_start"),),
     event_date="plan_start",
     supersede="snapshot",
+)
+
+ASSESSMENTS = Dataset(
+    name="assessments",
+    title="Assessments",
+    description="One row per children's social care assessment started or open in the period of the return.",
+    source="Annex A List 4 (assessments) from the council's case recording system.",
+    columns=(
+        CHILD_ID,
+        # Not "Assessment start date": that is Annex A List 2's (early help) header.
+        Column("assessment_start", "Continuous assessment start date", "date", True, (
+               "Continuous assessment start", "CSC assessment start date", "Social care assessment start date",
+               "Single assessment start date"), example="2025-04-14"),
+        Column("authorised_date", "Assessment authorisation date", "date", aliases=(
+               "Continuous Assessment Date of Authorisation", "Date of authorisation", "Assessment authorised date",
+               "Assessment authorisation", "Date assessment authorised"),
+               description="When a manager authorised the completed assessment; blank while it is open.",
+               example="2025-05-30"),
+        Column("child_seen", "Child seen during assessment", "code", aliases=(
+               "Child Seen During Continuous Assessment", "Child seen", "Was the child seen"),
+               codes=codes.YES_NO, example="Yes"),
+        Column("needs_support", "Assessed as needing support", "code", aliases=(
+               "Was the child assessed as requiring LA children's social care support?",
+               "Requires children's social care support", "Outcome of assessment: support required"),
+               codes=codes.YES_NO, example="No"),
+        *COMMON_CHILD,
+    ),
+    signature=("assessment_start",),
+    natural_keys=(("child_key", "assessment_start"),),
+    event_date="assessment_start",
+    supersede="range",
+    rules=(NotBefore("authorised_date", "assessment_start", "the authorisation date is before the assessment start"),),
+)
+
+S47_ENQUIRIES = Dataset(
+    name="s47_enquiries",
+    title="Section 47 enquiries",
+    description="One row per section 47 enquiry (from the strategy discussion that started it), with its initial "
+                "child protection conference.",
+    source="Annex A List 5 (section 47 enquiries and initial child protection conferences) from the council's case "
+           "recording system.",
+    columns=(
+        CHILD_ID,
+        Column("strategy_date", "Strategy discussion date", "date", True, (
+               "Strategy discussion initiating Section 47 Enquiry Start Date", "Section 47 enquiry start date",
+               "S47 start date", "Date of strategy discussion", "Strategy discussion start date"),
+               description="The strategy discussion that started the section 47 enquiry.", example="2025-04-22"),
+        Column("icpc_unnecessary", "ICPC deemed unnecessary", "code", aliases=(
+               "Was an Initial Child Protection Conference deemed unnecessary?", "ICPC not required",
+               "Initial child protection conference deemed unnecessary"), codes=codes.YES_NO, example="No"),
+        Column("icpc_date", "ICPC date", "date", aliases=(
+               "Date of Initial Child Protection Conference", "Initial child protection conference date",
+               "Date of ICPC", "ICPC held date"), example="2025-05-13"),
+        Column("icpc_plan", "ICPC resulted in a plan", "code", aliases=(
+               "Did the Initial Child Protection Conference Result in a Child Protection Plan",
+               "ICPC resulted in a child protection plan", "ICPC outcome: plan"), codes=codes.YES_NO, example="Yes"),
+        *COMMON_CHILD,
+    ),
+    signature=("strategy_date",),
+    natural_keys=(("child_key", "strategy_date"),),
+    event_date="strategy_date",
+    supersede="range",
+    rules=(NotBefore("icpc_date", "strategy_date", "the ICPC date is before the strategy discussion"),),
 )
 
 CONFIDENCE_ALIASES = {
@@ -292,7 +367,8 @@ ACTIONS = Dataset(
     supersede="plan",
 )
 
-DATASETS: dict[str, Dataset] = {d.name: d for d in (CONTACTS, REFERRALS, CP_PLANS, TRAINING, AUDITS, ACTIONS)}
+DATASETS: dict[str, Dataset] = {d.name: d for d in (CONTACTS, REFERRALS, CP_PLANS, TRAINING, AUDITS, ACTIONS,
+                                                 ASSESSMENTS, S47_ENQUIRIES)}
 
 # Headers whose columns may hold personal data that no measure needs: dropped on reading.
 PERSONAL_HEADER_WORDS = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,18 +20,19 @@ import pyarrow.compute as pc
 from loaders import codes
 from loaders.coded import CodedColumn, code_column, code_identifier_column, first_of_groups, group_rows
 from loaders.convert import EARLIEST, Invalid, as_text, converter_for
-from loaders.datasets import DATASETS, SQL_TYPES, Column, Dataset, is_free_text_header, is_personal_header
+from loaders.datasets import SQL_TYPES, Column, Dataset
 from loaders.read import RawSheet
+from loaders.recognise import Recognition, header_text, recognise  # noqa: F401 (callers take recognise from here)
 from loaders.report import Issue, SheetSummary, Unrecognised, column_letter
 from loaders.roles import THEMES, column_role
 from loaders.text import clean_cell_text, is_blank, normalise_key, slugify
 from loaders.value_aliases import NO_ALIASES, AliasTable
 
-HEADER_SEARCH_ROWS = 20
 MAX_ISSUES_PER_SHEET = 1000
 MAX_ROWS_LISTED = 20  # rows named in one warning that lists rows
 CODE_KINDS = ("code", "source", "agency")  # columns whose unrecognised values can be mapped to a code
 THEME_KEY = "judgement"  # the column key of every audit theme, for value mappings
+NO_DATA_ROWS = "no data rows: the sheet has headers but no data below them"
 # A totals row's label: "Total", "Grand total", "Sub-total", "Count", "Sum" (then anything).
 _TALLY_WORD = re.compile(r"^(?:grand total|sub ?totals?|totals?|count|sum)\b")
 _TALLY_NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?%?$")
@@ -40,23 +41,6 @@ _ARROW_TYPES = {
     "VARCHAR": pa.string(), "BLOB": pa.binary(), "DATE": pa.date32(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(),
     "TINYINT": pa.int8(), "DOUBLE": pa.float64(),
 }
-
-
-@dataclass
-class Recognition:
-    dataset: Dataset
-    header_index: int
-    columns: list[tuple[int, Column, str]]
-    missing: list[Column]
-    dropped: list[str]
-    not_used: list[str]
-    themes: list[tuple[int, str]]
-    # (position, column, message for the person naming the headers as written, value-free kind)
-    warnings: list[tuple[int, Column, str, str]] = field(default_factory=list)
-
-    @property
-    def header_row(self) -> int:
-        return self.header_index + 1
 
 
 @dataclass
@@ -73,74 +57,6 @@ class ParsedSheet:
     # alias id -> cells its mapping changed.
     unrecognised: list[Unrecognised] = field(default_factory=list)
     aliases_applied: dict[int, int] = field(default_factory=dict)
-
-
-def _header_text(value: object) -> str:
-    return "" if is_blank(value) else as_text(value)
-
-
-def _lookup(dataset: Dataset) -> dict[str, Column]:
-    return {key: column for column in dataset.columns for key in column.match_keys}
-
-
-_LOOKUPS = {name: _lookup(dataset) for name, dataset in DATASETS.items()}
-
-
-def recognise(sheet: RawSheet) -> Recognition | None:
-    """Find the header row (within the first 20 rows) and the dataset it belongs to.
-
-    A row belongs to a dataset when it holds all the dataset's signature columns and at least two of its
-    columns. Failing that, a near miss — some signature column and at least half the required columns —
-    is taken as that dataset, so the person hears which required column is missing rather than nothing."""
-    near_miss: tuple[int, Sequence[object], Dataset] | None = None
-    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        keys = [normalise_key(_header_text(cell)) for cell in row]
-        best: tuple[int, Dataset] | None = None
-        for name, dataset in DATASETS.items():
-            lookup = _LOOKUPS[name]
-            found = {lookup[k].key for k in keys if k in lookup}
-            if len(found) < 2:
-                continue
-            if all(s in found for s in dataset.signature):
-                if best is None or len(found) > best[0]:
-                    best = (len(found), dataset)
-            elif near_miss is None and any(s in found for s in dataset.signature):
-                required = sum(c.key in found for c in dataset.required)
-                if required * 2 >= len(dataset.required):
-                    near_miss = (index, row, dataset)
-        if best:
-            return _map_columns(best[1], index, row)
-    if near_miss:
-        return _map_columns(near_miss[2], near_miss[0], near_miss[1])
-    return None
-
-
-def _map_columns(dataset: Dataset, header_index: int, row: Sequence[object]) -> Recognition:
-    lookup = _LOOKUPS[dataset.name]
-    columns: list[tuple[int, Column, str]] = []
-    seen: dict[str, str] = {}
-    dropped, not_used, themes, warnings = [], [], [], []
-    for position, cell in enumerate(row):
-        header = _header_text(cell)
-        if not header:
-            continue
-        column = lookup.get(normalise_key(header))
-        if column and column.key not in seen:
-            columns.append((position, column, header))
-            seen[column.key] = header
-        elif column:
-            warnings.append((position, column,
-                             f"column '{header}' repeats '{seen[column.key]}' ({column.header}); the first is used",
-                             f"a second column for '{column.header}': the first is used"))
-            not_used.append(header)
-        elif is_personal_header(header) or dataset.themes and is_free_text_header(header):
-            dropped.append(header)
-        elif dataset.themes:
-            themes.append((position, header))
-        else:
-            not_used.append(header)
-    missing = [c for c in dataset.required if c.key not in seen]
-    return Recognition(dataset, header_index, columns, missing, dropped, not_used, themes, warnings)
 
 
 class _Cells:
@@ -234,7 +150,7 @@ class _CellErrors:
 
 
 def _missing_columns(sheet: RawSheet, recognition: Recognition, place: _Place) -> list[Issue]:
-    headers = [h for h in (_header_text(c) for c in sheet.rows[recognition.header_index]) if h]
+    headers = [h for h in (header_text(c) for c in sheet.rows[recognition.header_index]) if h]
     issues = []
     for column in recognition.missing:
         accepted = ", ".join(f"'{a}'" for a in (column.header, *column.aliases))
@@ -283,7 +199,8 @@ def _code_columns(cells: _Cells, recognition: Recognition, pseudonymise: Callabl
 def _check_cells(dataset: Dataset, parsed: dict[str, CodedColumn], themes: dict[str, CodedColumn],
                  occupied: np.ndarray, flag: Callable[..., None]) -> None:
     """Errors: invalid cells in key and measure columns, blank required cells (unless the column says what
-    a blank means, ``Column.blank_means``: those rows get one warning later) and decisions before contacts."""
+    a blank means, ``Column.blank_means``: those rows get one warning later) and rows breaking a rule
+    across columns (``Dataset.rules``)."""
     for key, column in (*parsed.items(), *themes.items()):
         spec = dataset.column(key) if key in parsed else None
         if column_role(dataset, spec.key if spec else THEMES) != "descriptive":
@@ -293,7 +210,7 @@ def _check_cells(dataset: Dataset, parsed: dict[str, CodedColumn], themes: dict[
         if spec and spec.required and not spec.blank_means:
             for i in np.flatnonzero(column.blank & occupied):
                 flag(i, key, "", f"is blank; '{spec.header}' is required")
-    _check_decision_after_contact(dataset, parsed, occupied, flag)
+    _check_rules(dataset, parsed, occupied, flag)
 
 
 def _check_descriptive(dataset: Dataset, parsed: dict[str, CodedColumn], occupied: np.ndarray,
@@ -427,6 +344,26 @@ def _summary(sheet: RawSheet, recognition: Recognition, number: int) -> SheetSum
     )
 
 
+@dataclass
+class _Sheet:
+    """One sheet's data rows as coded columns, and where they sit: what every step of ``parse_sheet`` reads."""
+
+    recognition: Recognition
+    place: _Place
+    first_excel_row: int
+    cells: _Cells
+    parsed: dict[str, CodedColumn]  # declared column key -> column
+    headers: dict[str, str]  # declared column key -> header as written
+    themes: dict[str, CodedColumn]  # theme header as written -> column
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.recognition.dataset
+
+    def all_columns(self) -> list[CodedColumn]:
+        return [*self.parsed.values(), *self.themes.values()]
+
+
 def parse_sheet(
     sheet: RawSheet,
     recognition: Recognition,
@@ -439,73 +376,93 @@ def parse_sheet(
 
     ``number`` is the sheet's position in the workbook: the stored form of each issue names the sheet
     by it, never by its name. ``aliases`` are the submitting agency's value mappings."""
-    dataset = recognition.dataset
     place = _Place(sheet.name, number)
-    summary = _summary(sheet, recognition, number)
-    result = ParsedSheet(summary, dataset)
+    result = ParsedSheet(_summary(sheet, recognition, number), recognition.dataset)
     result.warnings = [place.issue(recognition.header_row, message, kind, declared=column.header, position=position)
                        for position, column, message, kind in recognition.warnings]
     if recognition.missing:
-        result.errors = _missing_columns(sheet, recognition, place)
-        result.fatal = True
-        return result
-
+        return _fatal(result, _missing_columns(sheet, recognition, place))
     cells = _Cells(sheet.rows, recognition.header_index + 1)
-    first_excel_row = recognition.header_row + 1
-    parsed, headers, theme_columns = _code_columns(cells, recognition, pseudonymise, today, aliases)
+    rows = _Sheet(recognition, place, recognition.header_row + 1, cells,
+                  *_code_columns(cells, recognition, pseudonymise, today, aliases))
     occupied = np.zeros(cells.count, dtype=bool)
-    for column in (*parsed.values(), *theme_columns.values()):
+    for column in rows.all_columns():
         occupied |= ~column.blank
     if not occupied.any():
-        result.errors.append(place.note(None, "no data rows: the sheet has headers but no data below them"))
-        result.fatal = True
-        return result
+        return _fatal(result, [place.note(None, NO_DATA_ROWS)])
+    occupied = _skip_example_row(rows, occupied, result, pseudonymise, today)
+    errors = _CellErrors(cells.count, rows.headers)
+    _check_cells(rows.dataset, rows.parsed, rows.themes, occupied, errors.flag)
+    occupied = _skip_totals_rows(rows, occupied, errors, result)
+    result.summary.rows_read = int(occupied.sum())
+    if not result.summary.rows_read:
+        return _fatal(result, [place.note(None, NO_DATA_ROWS)])
+    cautions = _CellErrors(cells.count, rows.headers, "warnings")
+    _check_descriptive(rows.dataset, rows.parsed, occupied, cautions)
+    result.unrecognised = _unrecognised(rows.dataset, rows.parsed, rows.themes, rows.headers, occupied,
+                                        rows.first_excel_row, sheet.name)
+    result.aliases_applied = _aliases_applied(rows.all_columns(), np.flatnonzero(occupied))
+    keep = _keep_valid_rows(rows, occupied, errors, result)
+    _to_tables(rows, keep, cautions, result)
+    return result
 
-    example = _example_rows(recognition, parsed, theme_columns, occupied, pseudonymise, today)
-    if example.any():
-        occupied &= ~example
-        result.warnings.append(_skipped(place, np.flatnonzero(example), first_excel_row,
-                                        "the template's example row, left in: skipped, not loaded"))
-    errors = _CellErrors(cells.count, headers)
-    _check_cells(dataset, parsed, theme_columns, occupied, errors.flag)
-    footer = _footer_rows(dataset, cells, recognition, parsed, occupied, errors.invalid)
-    if footer.any():
-        occupied &= ~footer
-        errors.drop(footer)
-        result.warnings.append(_skipped(place, np.flatnonzero(footer), first_excel_row,
-                                        "a totals row at the end of the data: skipped, not loaded"))
-    summary.rows_read = int(occupied.sum())
-    if not summary.rows_read:
-        result.errors.append(place.note(None, "no data rows: the sheet has headers but no data below them"))
-        result.fatal = True
-        return result
-    cautions = _CellErrors(cells.count, headers, "warnings")
-    _check_descriptive(dataset, parsed, occupied, cautions)
-    result.unrecognised = _unrecognised(dataset, parsed, theme_columns, headers, occupied, first_excel_row,
-                                        sheet.name)
-    result.aliases_applied = _aliases_applied([*parsed.values(), *theme_columns.values()], np.flatnonzero(occupied))
 
+def _fatal(result: ParsedSheet, errors: list[Issue]) -> ParsedSheet:
+    """The sheet cannot be read at all: nothing from it is loaded."""
+    result.errors.extend(errors)
+    result.fatal = True
+    return result
+
+
+def _skip_example_row(rows: _Sheet, occupied: np.ndarray, result: ParsedSheet,
+                      pseudonymise: Callable[[str], bytes], today: dt.date | None) -> np.ndarray:
+    example = _example_rows(rows.recognition, rows.parsed, rows.themes, occupied, pseudonymise, today)
+    if not example.any():
+        return occupied
+    result.warnings.append(_skipped(rows.place, np.flatnonzero(example), rows.first_excel_row,
+                                    "the template's example row, left in: skipped, not loaded"))
+    return occupied & ~example
+
+
+def _skip_totals_rows(rows: _Sheet, occupied: np.ndarray, errors: _CellErrors, result: ParsedSheet) -> np.ndarray:
+    footer = _footer_rows(rows.dataset, rows.cells, rows.recognition, rows.parsed, occupied, errors.invalid)
+    if not footer.any():
+        return occupied
+    errors.drop(footer)
+    result.warnings.append(_skipped(rows.place, np.flatnonzero(footer), rows.first_excel_row,
+                                    "a totals row at the end of the data: skipped, not loaded"))
+    return occupied & ~footer
+
+
+def _keep_valid_rows(rows: _Sheet, occupied: np.ndarray, errors: _CellErrors, result: ParsedSheet) -> np.ndarray:
+    """The rows to store: valid, and the first of any that repeat a natural key (the repeats are warnings)."""
+    dataset, first_excel_row = rows.dataset, rows.first_excel_row
     valid_rows = np.flatnonzero(occupied & ~errors.invalid)
-    result.invalid_rows = summary.rows_read - len(valid_rows)
-    keep, duplicates = _dedupe(dataset, parsed, valid_rows)
+    result.invalid_rows = result.summary.rows_read - len(valid_rows)
+    keep, duplicates = _dedupe(dataset, rows.parsed, valid_rows)
     for row, first in duplicates[:MAX_ISSUES_PER_SHEET]:
-        result.warnings.append(place.note(
+        result.warnings.append(rows.place.note(
             first_excel_row + row, f"repeats row {first_excel_row + first} (same {_key_words(dataset)}): loaded once"))
     if len(duplicates) > MAX_ISSUES_PER_SHEET:
-        result.warnings.append(place.note(None, f"... and {len(duplicates) - MAX_ISSUES_PER_SHEET} more repeated rows"))
-    result.errors = errors.issues(place, recognition, first_excel_row)
-    result.warnings.extend(_blank_means(dataset, parsed, keep, place, first_excel_row))
+        result.warnings.append(rows.place.note(
+            None, f"... and {len(duplicates) - MAX_ISSUES_PER_SHEET} more repeated rows"))
+    result.errors = errors.issues(rows.place, rows.recognition, first_excel_row)
+    result.warnings.extend(_blank_means(dataset, rows.parsed, keep, rows.place, first_excel_row))
+    result.summary.rows_valid = len(keep)
+    return keep
 
-    summary.rows_valid = len(keep)
+
+def _to_tables(rows: _Sheet, keep: np.ndarray, cautions: _CellErrors, result: ParsedSheet) -> None:
+    """The kept rows as Arrow tables (the dataset's, and the audit themes'), and the dates they cover."""
+    dataset, parsed = rows.dataset, rows.parsed
     ages = _ages(dataset, parsed, keep, cautions) if any(c.key == "age" for c in dataset.columns) else None
-    result.warnings.extend(cautions.issues(place, recognition, first_excel_row))
-    result.table = _to_arrow(dataset, parsed, keep, first_excel_row, ages)
+    result.warnings.extend(cautions.issues(rows.place, rows.recognition, rows.first_excel_row))
+    result.table = _to_arrow(dataset, parsed, keep, rows.first_excel_row, ages)
     if dataset.event_date and len(keep):
         days = parsed[dataset.event_date].days(keep)
-        summary.date_from, summary.date_to = days.min().item(), days.max().item()
-    if theme_columns:
-        result.themes = _themes_to_arrow(theme_columns, keep, first_excel_row)
-    return result
+        result.summary.date_from, result.summary.date_to = days.min().item(), days.max().item()
+    if rows.themes:
+        result.themes = _themes_to_arrow(rows.themes, keep, rows.first_excel_row)
 
 
 def _ages(dataset: Dataset, parsed: dict[str, CodedColumn], keep: np.ndarray, cautions: _CellErrors) -> pa.Array:
@@ -547,14 +504,15 @@ def _year_and_day(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return year_start.astype(np.int64) + 1970, month * 32 + day
 
 
-def _check_decision_after_contact(dataset: Dataset, parsed: dict[str, CodedColumn], rows: np.ndarray, flag) -> None:
-    if dataset.name != "contacts" or "decision_date" not in parsed:
-        return
-    contact, decision = parsed["contact_date"].days(), parsed["decision_date"].days()
-    for i in np.flatnonzero(rows & (decision < contact)):  # NaT compares False
-        flag(i, "decision_date", parsed["decision_date"].raw[i],
-             f"the decision date is before the contact date ({contact[i].item():%d/%m/%Y})",
-             "the decision date is before the contact date")
+def _check_rules(dataset: Dataset, parsed: dict[str, CodedColumn], rows: np.ndarray, flag) -> None:
+    """The dataset's rules across columns (``Dataset.rules``). A blank or invalid date is NaT, which compares
+    False: such a row is named by its cell's own error, if any."""
+    for rule in dataset.rules:
+        if rule.column not in parsed or rule.other not in parsed:
+            continue
+        other, day = parsed[rule.other].days(), parsed[rule.column].days()
+        for i in np.flatnonzero(rows & (day < other)):  # NaT compares False
+            flag(i, rule.column, parsed[rule.column].raw[i], f"{rule.words} ({other[i].item():%d/%m/%Y})", rule.words)
 
 
 def _key_words(dataset: Dataset) -> str:

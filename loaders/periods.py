@@ -35,6 +35,18 @@ class Quarter:
     def end(self) -> dt.date:
         return (self + 1).start - dt.timedelta(days=1)
 
+    @property
+    def words(self) -> str:
+        """The months in words: ``January to March 2026`` (a range across years names both)."""
+        start, end = self.start, self.end
+        first = f"{start:%B}" if start.year == end.year else f"{start:%B %Y}"
+        return f"{first} to {end:%B %Y}"
+
+    @property
+    def long(self) -> str:
+        """A first mention: ``January to March 2026 (2025-26 Q4)``; later mentions use ``label``."""
+        return f"{self.words} ({self.label})"
+
     def __add__(self, quarters: int) -> Quarter:
         return Quarter.from_index(self.index + quarters)
 

@@ -21,7 +21,7 @@ import pandas as pd
 from loaders import audit
 from loaders.agencies import DEFAULT_SUBMITTING_AGENCY, agency_names, canonical_agency
 from loaders.aliases import aliases_for
-from loaders.audit import Actor
+from loaders.audit import Actor, AuditAction, AuditOutcome
 from loaders.datasets import DATASETS
 from loaders.parse import ParsedSheet, parse_sheet, recognise
 from loaders.pseudonymise import Pseudonymiser, secret_for
@@ -312,9 +312,9 @@ def _insert_arrow(cur, table, sql: str, params: dict) -> None:
         cur.unregister("arrow_rows")
 
 
-def audit_action(report: LoadReport) -> str:
+def audit_action(report: LoadReport) -> AuditAction:
     """What the audit trail calls this load: loading the action plan is recorded apart from returns."""
-    return "action plan load" if "actions" in report.datasets else "upload"
+    return AuditAction.ACTION_PLAN_LOAD if "actions" in report.datasets else AuditAction.UPLOAD
 
 
 def _log(cur, report: LoadReport, uploaded_by: str, actor: Actor) -> None:
@@ -388,7 +388,7 @@ def withdraw(store: Store, submission_id: int, *, by: str, actor: Actor | None =
             "SELECT DISTINCT dataset FROM submission_parts WHERE submission_id = ?", [submission_id]).fetchall()]
         for dataset in datasets:
             recompute(cur, dataset, agency)
-        audit.append(cur, actor or Actor(by), "withdraw", submission_id, "done",
+        audit.append(cur, actor or Actor(by), AuditAction.WITHDRAW, submission_id, AuditOutcome.DONE,
                      f"{agency}: {', '.join(datasets)}")
     return {"submission_id": submission_id, "agency": agency, "datasets": datasets, "withdrawn_by": by}
 

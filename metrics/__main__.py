@@ -1,4 +1,5 @@
-"""Command line: ``python -m metrics [--db PATH] [--json]``, ``... actions``, ``... decide ACTION_ID``.
+"""Command line: ``python -m metrics [--db PATH] [--json]``, ``... actions``, ``... decide ACTION_ID``, ``... comment ACTION_ID``,
+``... spc METRIC [--rebase YYYY-MM] [--json]``, ``... benchmarks [--la NAME] [--json]``.
 
 Exit status: 0 done; 1 a refused decision or an unusable database (message on stderr); 2 a usage error.
 """
@@ -56,13 +57,13 @@ def _open(path: Path | None, write: bool) -> Store:
 
 def _print_values(store: Store, as_json: bool) -> None:
     from metrics.compute import compute_all
-    from metrics.registry import BY_ID
+    from metrics.registry import get
 
     frame = compute_all(store)
     if as_json:
         for row in frame.itertuples(index=False):
             record = {k: _plain(v) for k, v in zip(VALUE_KEYS, row, strict=True)}
-            metric = BY_ID.get(record["metric"])
+            metric = get(record["metric"])
             if metric and metric.unit == "count" and record["value"] is not None:
                 record["value"] = int(record["value"])
             print(json.dumps(record))
@@ -102,6 +103,84 @@ def _decide(args: argparse.Namespace) -> None:
     print(f"Recorded decision {decision_id}: action {args.action_id} is now {args.status.strip()}")
 
 
+def _comment(args: argparse.Namespace) -> None:
+    from loaders.audit import CLI_ROLE, Actor
+    from metrics.commentary import CommentaryError, add_comment
+
+    store = _open(args.db, write=True)
+    try:
+        comment_id = add_comment(store, args.action_id, args.quarter, args.text, args.by,
+                                 actor=Actor(args.by, CLI_ROLE))
+    except CommentaryError as exc:
+        raise _Refused(f"commentary refused: {exc}") from exc
+    finally:
+        store.close()
+    print(f"Recorded commentary {comment_id} on action {args.action_id}")
+
+
+def _spc(args: argparse.Namespace) -> None:
+    """One JSON object (or line) per month, then the series' variation and assurance; the target is that of
+    the first action the plan measures by the metric."""
+    from metrics.brag import rate_actions
+    from metrics.monthly import action_targets, monthly_metrics, monthly_values, spc_many
+    from metrics.spc import SpcError
+
+    charted = [m.id for m in monthly_metrics()]
+    if args.metric not in charted:
+        raise _Refused(f"no monthly series for {args.metric!r}: monthly metrics are {', '.join(charted)}")
+    store = _open(args.db, write=False)
+    try:
+        targets = action_targets(rate_actions(store))
+        result = spc_many(monthly_values(store), [args.metric], targets=targets, rebase=args.rebase)[args.metric]
+    finally:
+        store.close()
+    if isinstance(result, SpcError):
+        raise _Refused(f"{args.metric}: {result}")
+    for record in result.to_records():
+        print(json.dumps(record) if args.json else
+              f"{record['period']}  {_num(record['value']):>10}  mean {_num(record['mean'])}  "
+              f"limits {_num(record['lower'])} to {_num(record['upper'])}  {record['point_type'] or 'gap'}")
+    summary = {**result.summary(), "target": result.target}
+    print(json.dumps(summary) if args.json else summary["words"])
+
+
+def _benchmarks(args: argparse.Namespace) -> None:
+    """Every pair's published figures for the LA, its neighbours' median, its region and England, one line
+    per measure, year and area. The store's reference set, else the shipped extract."""
+    from metrics.benchmarks import UnknownArea, benchmark_frame, benchmark_records, la_code_of, reference_connection
+
+    path = args.db or default_db_path()
+    store = _open(path, write=False) if path.exists() else None
+    try:
+        con = reference_connection(store)
+        try:
+            code, name = la_code_of(con, args.la)
+        except UnknownArea as exc:
+            raise _Refused(str(exc)) from exc
+        records = list(benchmark_records(benchmark_frame(con, code), name))
+    finally:
+        if store is not None:
+            store.close()
+    for record in records:
+        if args.json:
+            print(json.dumps(record))
+        else:
+            value = "" if record["value"] is None else f"{record['value']:g}"
+            print(f"{record['metric']:<30} {record['published_measure']:<26} {record['year']}  "
+                  f"{record['area']:<10} {record['area_name']:<32} {value}")
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _month(text: str) -> str:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").strftime("%Y-%m")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a month like 2025-06: {text!r}") from exc
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -111,8 +190,33 @@ def _date(text: str) -> dt.date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = argv[0] if argv and argv[0] in ("actions", "decide") else None
+    command = argv[0] if argv and argv[0] in ("actions", "decide", "comment", "spc", "benchmarks") else None
     try:
+        if command == "benchmarks":
+            parser = _parser("python -m metrics benchmarks", "Published figures for each paired measure: the LA, "
+                             "its statistical neighbours' median, its region and England, every published year.")
+            parser.add_argument("--la", default=None, help="the LA's name exactly as the DfE publishes it "
+                                "(default: the partnership's, data/partnership.toml)")
+            parser.add_argument("--json", action="store_true", help="one JSON object per line, nothing else")
+            _benchmarks(parser.parse_args(argv[1:]))
+            return 0
+        if command == "spc":
+            parser = _parser("python -m metrics spc", "A metric's monthly SPC (XmR) chart: each month's value, "
+                             "mean, process limits and point type, then its variation and assurance.")
+            parser.add_argument("metric", help="a monthly metric id, e.g. contacts.decided_within_1wd")
+            parser.add_argument("--rebase", type=_month, action="append", default=[],
+                                help="recalculate the limits from this month (YYYY-MM); may be repeated")
+            parser.add_argument("--json", action="store_true", help="one JSON object per line, nothing else")
+            _spc(parser.parse_args(argv[1:]))
+            return 0
+        if command == "comment":
+            parser = _parser("python -m metrics comment", "Write commentary on an action for a quarter.")
+            parser.add_argument("action_id")
+            parser.add_argument("--quarter", required=True, help="the financial quarter, e.g. '2025-26 Q2'")
+            parser.add_argument("--text", required=True, help="plain text, at most 1,500 characters")
+            parser.add_argument("--by", required=True, help="who wrote it (name or role)")
+            _comment(parser.parse_args(argv[1:]))
+            return 0
         if command == "decide":
             parser = _parser("python -m metrics decide", "Record a partnership decision on an action.")
             parser.add_argument("action_id")

@@ -1,19 +1,17 @@
 """BRAG ratings of the action plan: each action's progress by one rule anyone in the room can check.
 
-The rule, in the order the partnership agreed (see issue 3):
+The rule, in the order the partnership agreed (the About page states it):
 1. Blue when agreed complete; 2. No data when the measure has no value after the baseline period;
 3. Green when the latest value meets the target; 4. Red when past due; 5. Red when no better than the
 baseline; 6. Green when on or better than the straight-line trajectory; 7. Amber otherwise.
-An action without a measure is rated by its status.
+An action without a measure is rated by its status. Each rating's colour, words and badge: ``metrics.ratings``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -21,9 +19,10 @@ from loaders.periods import Quarter
 from loaders.store import Store
 from metrics.compute import COLUMNS, compute_dataset
 from metrics.decisions import current_statuses
+from metrics.display import format_value
+from metrics.display import missing as _missing
 from metrics.registry import Metric, get
 
-RAGS = ("Blue", "Green", "Amber", "Red", "No data")
 # Float noise must not turn "exactly on the trajectory" into "just below it".
 _EPS = 1e-9
 
@@ -43,21 +42,6 @@ class Rating:
     compared_with_baseline: bool = False
 
 
-def format_value(value: float, unit: str) -> str:
-    """Numbers as the reasons show them: ``73.4%``, ``95%``, ``1,204``, ``1.25``; halves round up."""
-    if float(value).is_integer():
-        text = f"{value:,.0f}"
-    else:
-        places = Decimal("0.01") if unit == "score" else Decimal("0.1")
-        rounded = Decimal(repr(float(value))).quantize(places, rounding=ROUND_HALF_UP)
-        text = f"{rounded:,f}".rstrip("0") if unit == "score" else f"{rounded:,f}"
-    return text + ("%" if unit == "%" else "")
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
 def _by_status(status: str | None, due_period: str | None, today: dt.date, note: str = "") -> Rating:
     now = Quarter.of(today)
     due = Quarter.parse(due_period) if not _missing(due_period) else None
@@ -70,6 +54,14 @@ def _by_status(status: str | None, due_period: str | None, today: dt.date, note:
     if past_due:
         return Rating("Red", f"{note}{said} and it was due by {due.label} (now {now.label})")
     return Rating("Amber", f"{note}{said}" + (f", due by {due.label}" if due else ""))
+
+
+def _no_reading_yet(measure: str, base_q: Quarter, values: Mapping[str, float]) -> Rating:
+    """No value after the baseline quarter. When the data reaches the baseline quarter (the chart has points),
+    say that progress is measured from the next quarter rather than that there is no data."""
+    if any(not _missing(v) and Quarter.parse(p) == base_q for p, v in values.items()):
+        return Rating("No data", f"baseline set in {base_q.label}; first progress reading due after it")
+    return Rating("No data", f"No value for {measure} after the baseline period {base_q.label}")
 
 
 def rate(action: Mapping[str, object], values: Mapping[str, float], metric: Metric | None,
@@ -97,7 +89,7 @@ def rate(action: Mapping[str, object], values: Mapping[str, float], metric: Metr
     base_q, due_q = Quarter.parse(str(action["baseline_period"])), Quarter.parse(str(action["due_period"]))
     after = {Quarter.parse(p): v for p, v in values.items() if not _missing(v) and Quarter.parse(p) > base_q}
     if not after:
-        return Rating("No data", f"No value for {measure} after the baseline period {base_q.label}")
+        return _no_reading_yet(measure, base_q, values)
     latest_q = max(after)
     latest = float(after[latest_q])
     higher = metric.polarity == "higher" or (metric.polarity == "neither" and target >= baseline)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from loaders.codes import GRADE, REFERRAL_OUTCOMES
 from loaders.periods import quarter_label_sql
 from loaders.store import Store
 
@@ -24,9 +25,9 @@ NOT_RECORDED = "Not recorded"
 # MASH outcomes in the order a chair reads them: most to least intervention.
 OUTCOME_ORDER = ("Strategy discussion", "Referral", "Early help", "Advice", "NFA", "Other", NOT_RECORDED)
 OUTCOME_LABELS = {"NFA": "No further action", "Advice": "Information and advice"}
-REFERRAL_OUTCOMES = ("Referral", "Strategy discussion")
 
-GRADE_ORDER = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+# Best first, as the code set declares them.
+GRADE_ORDER = tuple(GRADE.canonical)
 NOT_GRADED = "Not graded"
 
 # Source groups as the children in need census groups them (see loaders.codes.SOURCE_GROUPS).
@@ -147,8 +148,8 @@ def outcome_labels() -> list[str]:
 
 
 def referral_conversion(outcomes: pd.DataFrame, by_period: bool = True) -> pd.DataFrame:
-    """Of contacts with an outcome recorded, the % whose outcome is Referral or Strategy discussion, by
-    source group (as ``contacts.to_referral``, broken down by source).
+    """Of contacts with an outcome recorded, the % whose outcome counts as a referral (Referral or Strategy
+    discussion: ``loaders.codes.REFERRAL_OUTCOMES``), by source group (as ``contacts.to_referral``, by source).
 
     Columns: [period,] source_group (readable), to_referral, with_outcome, value (%; NaN when no outcome
     was recorded). ``by_period=False`` pools every quarter in ``outcomes``.

@@ -16,16 +16,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from loaders.periods import Quarter
-from metrics.registry import Metric, format_number
-from metrics.suppress import NOT_SHOWN, SUPPRESSED, fewer_than, is_withheld, suppress_values, withheld_words
+from metrics import ratings as rating_kinds
+from metrics import registry as metric_registry
+from metrics.display import change_words, format_number, round_half_up, shown_or_number, unit_display
+from metrics.ratings import WITHHELD
+from metrics.registry import Metric
+from metrics.suppress import NOT_SHOWN, fewer_than, is_withheld, suppress_values, withheld_words
+from metrics.wording import SCORE_WORDS, target_words
 
-CONTEXT_HEADLINES = ("contacts.count", "cp_plans.started")
-DEFAULT_HEADLINES = ("contacts.decided_within_1wd", "referrals.rereferral_12m", "cp_plans.second_or_subsequent",
-                     "contacts.neglect_identified", "training.confidence_uplift", "audits.good_or_better")
-# The rating scrutiny sees in place of one built from a suppressed figure.
-WITHHELD = "Not shown"
-RAG_WORDS = {"Blue": "complete", "Green": "on track", "Amber": "at risk", "Red": "off track", "No data": "without data",
-             WITHHELD: "based on small numbers"}
 # Ratings built from the measure's figures (the others come from the action's status or its lack of data).
 _FROM_FIGURES = ("Green", "Amber", "Red")
 
@@ -45,35 +43,14 @@ class Headline:
     target: str | None
     # "fewer than 6 contacts: not shown" when the latest figure is suppressed, else None.
     withheld: str | None = None
+    # The rating of the action this figure measures, as scrutiny may see it (None: no action measures it).
+    rating: str | None = None
 
     @property
     def sentence(self) -> str:
         if self.withheld:
             return f"{self.title} in {self.period}: {self.withheld}."
         return f"{self.title}: {self.value} in {self.period}."
-
-
-def shownformat_number(value: float | None, shown: str | None, unit: str) -> str:
-    """The suppressed symbol where the display is suppressed, else the value formatted with its unit."""
-    if shown in (SUPPRESSED, "x", "z"):
-        return shown
-    return format_number(value, unit)
-
-
-def change_words(now: float, before: float, unit: str, polarity: str) -> str:
-    """'▲ 3.5 points, better' — the arrow shows the direction, the word whether that is good.
-    Only for two figures that are both shown: ``headlines`` withholds the change otherwise."""
-    difference = now - before
-    if abs(difference) < 1e-9:
-        return "no change"
-    arrow = "▲ up" if difference > 0 else "▼ down"
-    size = f"{abs(difference):.1f} points" if unit == "%" else format_number(abs(difference), unit)
-    if polarity == "neither":
-        judgement = "neither better nor worse"
-    else:
-        better = (difference > 0) == (polarity == "higher")
-        judgement = "better" if better else "worse"
-    return f"{arrow} {size}, {judgement}"
 
 
 def withheld_change(metric_id: str, period: str) -> str:
@@ -92,10 +69,25 @@ def _withheld_at(shown: pd.DataFrame) -> set[tuple[str, str]]:
     return {(r["metric"], r["period"]) for r in overall.to_dict("records") if is_withheld(r)}
 
 
+def withheld_figures(values: pd.DataFrame) -> set[tuple[str, str]]:
+    """(metric, quarter) of every overall figure a reader may not be told about, directly or in words."""
+    return _withheld_at(_shown(values)) if not values.empty else set()
+
+
 def headline_metrics(ratings: pd.DataFrame) -> list[str]:
     """The action plan's measures in plan order (else a default set), then volumes for context."""
     measures = [m for m in ratings.get("measure", pd.Series(dtype=object)).dropna().tolist() if m]
-    return list(dict.fromkeys([*(measures or DEFAULT_HEADLINES), *CONTEXT_HEADLINES]))
+    return list(dict.fromkeys([*(measures or default_headlines()), *context_headlines()]))
+
+
+def default_headlines() -> list[str]:
+    """The metrics declared as headlines (``Metric.headline``), in their declared places."""
+    return [m.id for m in sorted((m for m in metric_registry.METRICS if m.headline), key=lambda m: m.headline)]
+
+
+def context_headlines() -> list[str]:
+    """The volumes declared to be shown after the headlines for scale (``Metric.context``)."""
+    return [m.id for m in metric_registry.METRICS if m.context]
 
 
 def headlines(values: pd.DataFrame, ratings: pd.DataFrame, registry: dict[str, Metric]) -> list[Headline]:
@@ -106,6 +98,7 @@ def headlines(values: pd.DataFrame, ratings: pd.DataFrame, registry: dict[str, M
     shown = _shown(values)
     withheld = _withheld_at(shown)
     overall = shown[shown["group"].isna()]
+    ratings = withheld_ratings(ratings, shown)   # a card's rating chip is the rating scrutiny may see
     result = []
     for metric_id in headline_metrics(ratings):
         metric = registry.get(metric_id)
@@ -131,11 +124,13 @@ def _headline(metric: Metric, rows: pd.DataFrame, ratings: pd.DataFrame, withhel
             return NOT_SHOWN
         if (metric.id, period) in withheld:
             return withheld_change(metric.id, str(period))
+        if period == latest["period"]:
+            return "the baseline is this quarter"
         return change_words(float(latest["value"]), float(before), metric.unit, metric.polarity)
 
     return Headline(
         metric_id=metric.id, title=metric.title, unit=metric.unit, polarity=metric.polarity,
-        period=latest["period"], value=shownformat_number(latest["value"], latest["value_shown"], metric.unit),
+        period=latest["period"], value=shown_or_number(latest["value"], latest["value_shown"], metric.unit),
         previous_period=previous["period"] if previous is not None else None,
         change_previous=compare(previous["value"], previous["period"]) if previous is not None
         else "no earlier figure",
@@ -145,7 +140,14 @@ def _headline(metric: Metric, rows: pd.DataFrame, ratings: pd.DataFrame, withhel
         target=format_number(baseline["target"], metric.unit) if baseline is not None and not pd.isna(baseline["target"])
         else None,
         withheld=withheld_words(metric.id) if now_withheld else None,
+        rating=str(baseline["rag"]) if baseline is not None and "rag" in action else None,
     )
+
+
+def common_quarter(figures: list[Headline]) -> str | None:
+    """The latest quarter of any card: a card whose own latest quarter is earlier says so."""
+    periods = {f.period for f in figures}
+    return max(periods, key=lambda p: Quarter.parse(p).index) if periods else None
 
 
 def withheld_ratings(ratings: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
@@ -187,7 +189,8 @@ def withheld_note(ratings: pd.DataFrame) -> str | None:
 def rating_words(ratings: pd.DataFrame, values: pd.DataFrame) -> dict[str, str]:
     """Each rating's words for scrutiny; a withheld rating's say why: 'based on fewer than 6 contacts: not shown'."""
     note = withheld_note(withheld_ratings(ratings, values))
-    return {**RAG_WORDS, WITHHELD: f"based on {note}: {NOT_SHOWN}"} if note else dict(RAG_WORDS)
+    words = rating_kinds.words()
+    return {**words, WITHHELD: f"based on {note}: {NOT_SHOWN}"} if note else words
 
 
 def rag_counts(ratings: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
@@ -241,19 +244,22 @@ def _measure_sentence(action: pd.Series, shown: pd.DataFrame, registry: dict[str
         # Not the figure, nor whether it rose, fell or meets the target.
         return f"{title} in {period}: {withheld_words(action['measure'])}."
     row = shown[(shown["metric"] == action["measure"]) & shown["group"].isna() & (shown["period"] == period)]
-    value_text = shownformat_number(action["latest_value"], row.iloc[0]["value_shown"] if len(row) else None, unit)
+    value_text = shown_or_number(action["latest_value"], row.iloc[0]["value_shown"] if len(row) else None, unit)
     baseline = action["baseline"]
     verb = "is"
     # A direction from a suppressed baseline figure would give that figure away.
-    if not pd.isna(baseline) and (action["measure"], action["baseline_period"]) not in withheld:
-        verb = "rose to" if action["latest_value"] > baseline else "fell to" if action["latest_value"] < baseline \
-            else "stayed at"
+    if not pd.isna(baseline) and (action["measure"], action["baseline_period"]) not in withheld \
+            and action["baseline_period"] != period:
+        # Compared as shown: a change below the display's precision "stayed at".
+        now, then = (round_half_up(float(v), unit_display(unit).decimals) for v in (action["latest_value"], baseline))
+        verb = "rose to" if now > then else "fell to" if now < then else "stayed at"
+    if unit == "score" and value_text == format_number(action["latest_value"], unit):
+        value_text = f"{value_text} {SCORE_WORDS}"
     target = action["target"]
     if pd.isna(target) or metric is None:
         tail = ""
     else:
-        met = action["latest_value"] >= target if metric.polarity != "lower" else action["latest_value"] <= target
-        tail = f", {'meeting' if met else 'short of'} the {format_number(target, unit)} target"
+        tail = ", " + target_words(float(action["latest_value"]), float(target), unit, metric.polarity)
     return f"{title} {verb} {value_text} in {period}{tail}."
 
 

@@ -9,39 +9,35 @@ calculation uses the unsuppressed figures. Other symbols: ``x`` unavailable, ``z
 Suppression holds in words too: where a figure is suppressed, its change, its comparison with a target or
 baseline and any rating built from it are withheld as well, and the reader sees ``withheld_words`` instead
 ("fewer than 6 contacts: not shown"). ``metrics.summary`` applies that to everything scrutiny reads.
+
+Each metric declares how it is suppressed (``metrics.registry.Metric``): whether its counts are of people
+(``people``), which metric's total its parts add up to (``totals_from``) and what its counts are of
+(``counted_in``). The cells themselves are written by ``metrics.display.format_shown``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from metrics.registry import BY_ID, Unit, get
+from metrics.display import NOT_APPLICABLE, SUPPRESSED, format_shown
+from metrics.display import missing as _missing
+from metrics.registry import COUNTED_IN, Unit, get
 
-SUPPRESSED, UNAVAILABLE, NOT_APPLICABLE, LOW = "c", "x", "z", "low"
 TOTAL = "total"
 # The columns that count people, per unit (a score's numerator is a sum of scores).
 _COUNTED = {"count": ["numerator"], "%": ["numerator", "denominator"], "score": ["denominator"]}
-# A breakdown whose parts add up to another metric's overall value rather than its own.
-TOTALS_FROM = {"contacts.by_source": "contacts.count"}
-# Counts of things, not people: nobody can be identified from them.
-NOT_PEOPLE = {"training.sessions"}
 # The largest count that is suppressed: 1 to 5 show as ``c``.
 SMALL = 5
-# What one row of each dataset is, in the words a withheld figure is explained with ("fewer than 6 contacts").
-COUNTED_IN = {"contacts": "contacts", "referrals": "referrals", "cp_plans": "children", "training": "delegates",
-              "audits": "audits"}
-COUNTED_IN_METRIC = {"training.sessions": "sessions"}
 NOT_SHOWN = "not shown"
 
 
 def counted_in(metric_id: str) -> str:
-    """The noun a metric's counts are in: ``children``, ``contacts``, ``delegates``, ``audits``…"""
-    dataset = metric_id.split(".", 1)[0]
-    return COUNTED_IN_METRIC.get(metric_id) or COUNTED_IN.get(dataset) or "cases"
+    """The noun a metric's counts are in: ``children``, ``contacts``, ``delegates``, ``sessions``… (declared
+    with the metric, else its dataset's)."""
+    metric = get(metric_id)
+    return metric.counted_in if metric else COUNTED_IN.get(metric_id.split(".", 1)[0]) or "cases"
 
 
 def fewer_than(*metric_ids: str, threshold: int = SMALL) -> str:
@@ -62,10 +58,6 @@ def is_withheld(row: Mapping[str, object]) -> bool:
     return any(row.get(f"{column}_shown") == SUPPRESSED for column in ("value", "numerator", "denominator"))
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def _is_small(value: object, threshold: int) -> bool:
     return not _missing(value) and 1 <= float(value) <= threshold
 
@@ -83,23 +75,11 @@ def _protected(parts: list[object], total: object, threshold: int) -> list[bool]
     return hidden
 
 
-def _number(value: object, decimals: int, unit: str) -> str:
-    if _missing(value):
-        return UNAVAILABLE
-    value = float(value)
-    if unit == "count":
-        return f"{value:.0f}"
-    text = f"{Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
-    if value != 0 and float(text) == 0:
-        return LOW
-    return text
-
-
 def _value_text(row: Mapping[str, object], unit: str, decimals: int) -> str:
     denominator = row.get("denominator")
     if unit != "count" and not _missing(denominator) and float(denominator) == 0:
         return NOT_APPLICABLE
-    return _number(row.get("value"), decimals, unit)
+    return format_shown(row.get("value"), decimals, unit)
 
 
 def _shown(rows: list[dict], total: Mapping[str, object] | None, unit: str, decimals: int,
@@ -131,7 +111,7 @@ def _shown(rows: list[dict], total: Mapping[str, object] | None, unit: str, deci
             elif column in hidden and hidden[column][i] or unit == "score" and column == "numerator" and row_hidden[i]:
                 shown[column] = SUPPRESSED
             else:
-                shown[column] = _number(row[column], decimals, "count")
+                shown[column] = format_shown(row[column], decimals, "count")
         out.append(shown)
     return out
 
@@ -165,11 +145,14 @@ def suppress_values(frame: pd.DataFrame, decimals: int = 1, threshold: int = SMA
                   for key, positions in groups.items()}
     shown: list[dict[str, str] | None] = [None] * len(records)
     for (metric_id, period), positions in groups.items():
-        metric = BY_ID.get(metric_id) or get(metric_id)
+        metric = get(metric_id)
         unit = metric.unit if metric else "count"
-        limit = 0 if metric_id in NOT_PEOPLE else threshold
+        # Counts of things, not people (sessions), identify nobody: nothing is suppressed.
+        limit = threshold if metric is None or metric.people else 0
         overall = overall_of[(metric_id, period)]
-        total_at = overall_of.get((TOTALS_FROM[metric_id], period)) if metric_id in TOTALS_FROM else overall
+        # A breakdown without an overall value of its own adds up to another metric's (contacts by source).
+        totals_from = metric.totals_from if metric else None
+        total_at = overall_of.get((totals_from, period)) if totals_from else overall
         parts = [p for p in positions if p != overall]
         total = None
         if total_at is not None:

@@ -51,3 +51,27 @@ def next_working_day_sql(first: dt.date, last: dt.date) -> str:
             FROM generate_series(DATE '{first.isoformat()}', DATE '{end.isoformat()}', INTERVAL 1 DAY) AS t(d)
         )
     """
+
+
+def working_days_after(start: dt.date, end: dt.date) -> int:
+    """How many working days fall after ``start`` up to and including ``end`` (Python twin of
+    ``working_day_index_sql``): an assessment started on a Monday and authorised on the Friday took 4."""
+    count, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        count += is_working_day(day)
+    return count
+
+
+def working_day_index_sql(first: dt.date, last: dt.date) -> str:
+    """A SELECT giving ``day, wd`` for every date from ``first`` to ``last``: ``wd`` counts the working days
+    from ``first`` up to and including ``day``, so ``wd(end) - wd(start)`` is ``working_days_after(start, end)``
+    (a non-working end day counts as the working day before it). Join it twice, on each date."""
+    days = bank_holidays(first.year, last.year)
+    holiday_list = ", ".join(f"DATE '{d.isoformat()}'" for d in days) or "NULL"
+    return f"""
+        SELECT CAST(d AS DATE) AS day,
+               sum(CASE WHEN isodow(d) <= 5 AND CAST(d AS DATE) NOT IN ({holiday_list}) THEN 1 ELSE 0 END)
+                   OVER (ORDER BY d ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS wd
+        FROM generate_series(DATE '{first.isoformat()}', DATE '{last.isoformat()}', INTERVAL 1 DAY) AS t(d)
+    """

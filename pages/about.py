@@ -8,10 +8,11 @@ import streamlit as st
 from loaders.aliases import list_aliases
 from loaders.datasets import DATASETS
 from loaders.roles import role_words
-from pages.common import counts, get_store, metrics_registry, require
+from ui.app import require
+from ui.data import counts, metrics_registry
+from ui.spc import spc_about
+from ui.store import get_store
 from ui.tables import show_table
-
-POLARITY = {"higher": "Higher is better", "lower": "Lower is better", "neither": "Neither higher nor lower is better"}
 
 require("about")
 st.title("About the data")
@@ -25,7 +26,7 @@ st.markdown(
 registry = metrics_registry()
 show_table(pd.DataFrame([{
     "Measure": m.title, "Id": m.id, "What it tells you": m.description, "Unit": m.unit,
-    "Which way is better": POLARITY[m.polarity], "Numerator": m.numerator, "Denominator": m.denominator or "",
+    "Which way is better": m.direction.better, "Numerator": m.numerator, "Denominator": m.denominator or "",
     "Dataset": m.dataset, "Broken down by": ", ".join(m.groups),
 } for m in registry.values()]))
 
@@ -108,3 +109,5 @@ Known limitations: the interactive charts are drawn by Plotly and are not fully 
 use "View as table" instead. If you find a problem, tell the partnership business unit, who will reply within
 10 working days. If you are not happy with the reply, contact the Equality Advisory and Support Service (EASS).
 """)
+
+spc_about()  # SPC and BRAG, the two questions (ui/spc.py)

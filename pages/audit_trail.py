@@ -7,11 +7,29 @@ import streamlit as st
 
 from access import writes
 from access.permissions import check_audit_trail
-from loaders.aliases import AUDIT_ACTIONS
-from loaders.audit import verify_chain
+from loaders.audit import AuditAction, AuditOutcome, verify_chain
 from loaders.backup import backup_file_name
-from pages.common import audit_rows, get_store, require
+from ui.app import require
+from ui.data import audit_rows
+from ui.store import get_store
 from ui.tables import show_table
+
+# The trail's columns as a person reads them, in this order.
+COLUMNS = {"audit_id": "No.", "logged_at": "When (UTC)", "who": "Who", "role": "Role", "agency": "Agency",
+           "action": "Action", "target": "What it acted on", "outcome": "Outcome", "detail": "Detail"}
+
+
+def readable(rows):
+    """The trail with readable headings, actions and outcomes in words (no underscores), times to the
+    second, and empty cells blank rather than "None"."""
+    table = rows[list(COLUMNS)].copy()
+    for column in ("action", "outcome"):
+        table[column] = table[column].map(lambda v: "" if v is None else str(v).replace("_", " "))
+    table["logged_at"] = table["logged_at"].map(lambda v: "" if v is None or v != v else f"{v:%Y-%m-%d %H:%M:%S}")
+    for column in ("who", "role", "agency", "target", "detail"):
+        table[column] = table[column].map(lambda v: "" if v is None or v != v else str(v))
+    return table.rename(columns=COLUMNS)
+
 
 person = require("audit_trail")
 st.title("Audit trail")
@@ -33,15 +51,13 @@ else:
 
 filters = st.columns(3)
 who = filters[0].text_input("Who (e-mail)", key="audit_who").strip() or None
-action = filters[1].selectbox("Action", ["", "upload", "action plan load", "withdraw", "decision", "backup",
-                                         *AUDIT_ACTIONS], key="audit_action") or None
-outcome = filters[2].selectbox("Outcome", ["", "accepted", "duplicate", "rejected", "refused", "done"],
-                               key="audit_outcome") or None
+action = filters[1].selectbox("Action", ["", *map(str, AuditAction)], key="audit_action") or None
+outcome = filters[2].selectbox("Outcome", ["", *map(str, AuditOutcome)], key="audit_outcome") or None
 rows = audit_rows(person, who=who, action=action, outcome=outcome)
 if rows.empty:
     st.info("Nothing matches.")
 else:
-    show_table(rows)
+    show_table(readable(rows))
 
 st.subheader("Backup")
 st.markdown("A copy of the whole store as one file: every submission, decision and this audit trail. It is "

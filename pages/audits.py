@@ -7,33 +7,27 @@ import streamlit as st
 
 from charts import bar_by_group, heatmap
 from metrics.breakdowns import GRADE_ORDER, NOT_GRADED, grade_mix, pool_by_group
-from metrics.registry import THEME_PREFIX
-from pages.blocks import (
-    POLARITY_WORDS,
+from metrics.display import rounded
+from metrics.registry import DIRECTIONS, THEME_PREFIX
+from ui.app import require
+from ui.blocks import (
     action_target,
     audit_grades,
+    chart_block,
     columns_for_charts,
+    empty_state,
     has_rows,
     intro,
+    meeting_scale,
     metric_caption,
     metric_chart,
     mix_chart,
-    range_label,
-    rounded,
-)
-from pages.common import (
-    agency_filter,
-    chart_block,
-    empty_state,
-    in_range,
-    meeting_scale,
-    metric_values,
-    metrics_registry,
-    require,
-    series,
     tidy,
 )
+from ui.data import metric_values, metrics_registry
+from ui.filters import agency_filter, in_range, pooled_period
 from ui.literal import markdown_literal
+from ui.spc import spc_view
 
 UPLOAD = ("Upload the multi-agency case audit return (one row per audited case per agency, with the overall grade "
           "and a column per theme) to see {what}.")
@@ -71,14 +65,14 @@ with right:
 
 with st.container():
     metric = registry["audits.good_or_better"]
-    rows = series("audits.good_or_better", by_group=True)
+    rows, period_text, pooling = pooled_period("audits.good_or_better", "audits-good-or-better-period")
     pooled = pool_by_group(rows, "%", groups=[agency] if agency else None)
     pooled = pooled[pooled["denominator"].fillna(0) > 0]
     if pooled.empty:
         empty_state(UPLOAD.format(what="audits graded good or better by agency"))
     else:
-        period_text = range_label(rows["period"])
-        title = f"Audits graded good or better, by agency, {period_text} (%)"
+        graded = int(pooled["denominator"].sum())
+        title = f"Audits graded good or better, by agency, {period_text} (%, {graded:,} graded)"
         goal = action_target("audits.good_or_better")
         data = rounded(pooled, "%")
         fig = bar_by_group(data, title, "%", category="group", target=goal[0] if goal else None,
@@ -86,8 +80,10 @@ with st.container():
         table = tidy(data.assign(period=period_text),
                      {"period": "Quarters", "group": "Agency", "value": "Good or better (%)",
                       "numerator": metric.numerator, "denominator": metric.denominator})
+        how = ("The quarters shown are pooled: good or better over graded." if pooling else
+               "The latest quarter, as on the Summary; choose all quarters shown to pool them.")
         chart_block(fig, table, "audits-good-or-better-by-agency", caption=metric_caption(
-            "audits.good_or_better", "All the quarters shown are pooled: good or better over graded."
+            "audits.good_or_better", f"{period_text}, {graded:,} audits graded. {how}"
             + (f" {goal[1]}: {goal[0]:.0f}%." if goal else "")))
 
 # --- Themes --------------------------------------------------------------------------------------
@@ -106,7 +102,9 @@ else:
                  {"theme": "Theme", "period": "Quarter", "value": "Judged Yes (%)", "numerator": "Judged Yes",
                   "denominator": "Judged Yes, Partly or No"})
     caption = ("For each theme, of the audits where auditors judged it, the share judged Yes. 'Partly' counts as "
-               "not yet; N/A and blank are left out. " + POLARITY_WORDS["higher"])
+               "not yet; N/A and blank are left out. " + DIRECTIONS["higher"].caption)
     if agency:
         caption += " Themes are shown for all agencies together."
     chart_block(fig, table, "audit-themes", caption=caption)
+
+spc_view(("audits",), "audits")  # monthly SPC charts, behind a toggle (ui/spc.py)

@@ -3,30 +3,34 @@ referrals (re-referrals, no further action) and child protection plans (started,
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from charts import bar_by_group, stacked_by_quarter
 from metrics.breakdowns import SOURCE_GROUP_LABELS, outcome_labels, outcome_mix, referral_conversion, source_label
-from pages.blocks import (
-    POLARITY_WORDS,
+from metrics.display import rounded
+from metrics.jumps import explain_jump, sudden_jump
+from metrics.registry import DIRECTIONS
+from ui.app import require
+from ui.blocks import (
     action_target,
+    chart_block,
     columns_for_charts,
     contact_outcomes,
+    empty_state,
     has_rows,
     intro,
     latest_period,
+    meeting_scale,
     metric_caption,
     metric_chart,
     mix_chart,
-)
-from pages.common import (
-    chart_block,
-    empty_state,
-    meeting_scale,
-    require,
-    series,
     tidy,
 )
+from ui.compare import comparison_panel
+from ui.data import freshness
+from ui.filters import series
+from ui.spc import spc_view
 
 CONTACTS_UPLOAD = ("Upload the MASH contacts return (Annex A List 1 (contacts), with the MASH decision date, "
                    "outcome and whether neglect was identified) to see {what}.")
@@ -34,6 +38,23 @@ REFERRALS_UPLOAD = "Upload the referrals return (Annex A List 3 (referrals)) to 
 PLANS_UPLOAD = "Upload the child protection return (Annex A List 7 (child protection plans)) to see {what}."
 
 require("mash")
+
+
+def awaiting_note() -> str | None:
+    """Why contacts awaiting a decision leapt in the latest quarter, from the contacts returns' dates."""
+    rows = series("contacts.awaiting_decision")
+    fresh = freshness()
+    fresh = fresh[fresh["dataset"] == "contacts"] if not fresh.empty else fresh
+    if rows.empty or fresh.empty:
+        return None
+    jump = sudden_jump([(p, float(v)) for p, v in zip(rows["period"], rows["value"]) if pd.notna(v)])
+    up_to = fresh["data_up_to"].max()
+    return explain_jump(jump, noun="contacts awaiting a decision", unit="count",
+                        loaded_on=pd.Timestamp(fresh["last_uploaded"].max()).date(),
+                        data_up_to=None if pd.isna(up_to) else pd.Timestamp(up_to).date(),
+                        pending="decisions on its last contacts were still being recorded")
+
+
 st.title("MASH and referrals")
 scale = meeting_scale()
 intro("How contacts about children reach the Multi-Agency Safeguarding Hub (MASH), how quickly and how it decides, "
@@ -68,7 +89,7 @@ else:
     left, right = columns_for_charts()
     with left:
         metric_chart("contacts.awaiting_decision", "contacts-awaiting-decision",
-                     CONTACTS_UPLOAD.format(what="contacts awaiting a decision"))
+                     CONTACTS_UPLOAD.format(what="contacts awaiting a decision"), note=awaiting_note())
     with right:
         outcomes = contact_outcomes()
         mix = outcome_mix(outcomes)
@@ -80,7 +101,7 @@ else:
                       count="contacts", order=order, name="contact-outcomes", caption=(
                 "The next step the MASH decided for each contact: a strategy discussion, a referral to children's "
                 "social care, early help, information and advice, or no further action. "
-                + POLARITY_WORDS["neither"]))
+                + DIRECTIONS["neither"].caption))
 
     left, right = columns_for_charts()
     with left:
@@ -98,7 +119,7 @@ else:
                                                     "outcome column)"))
         else:
             conversion = referral_conversion(outcomes[outcomes["period"] == latest], by_period=False)
-            conversion = conversion[conversion["with_outcome"] > 0].assign(value=lambda d: d["value"].round(1))
+            conversion = rounded(conversion[conversion["with_outcome"] > 0], "%")
             title = f"Contacts leading to a referral, by source, {latest} (%)"
             goal = action_target("contacts.to_referral")
             fig = bar_by_group(conversion, title, "%", category="source_group",
@@ -145,3 +166,9 @@ else:
         metric_chart("cp_plans.second_or_subsequent", "cp-plans-second",
                      PLANS_UPLOAD.format(what="second or later plans (the return needs the number of previous "
                                               "plans)"))
+
+# Monthly SPC charts of these datasets' measures, behind a toggle (ui/spc.py).
+spc_view(("contacts", "referrals", "assessments", "s47_enquiries", "cp_plans"), "mash")
+
+# The DfE's published figures for these measures (ui/compare.py; the full view is the How we compare page).
+comparison_panel(("referrals", "assessments", "s47_enquiries", "cp_plans"))

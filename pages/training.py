@@ -7,27 +7,24 @@ import streamlit as st
 
 from charts import bar_by_group, grouped_bars, stacked_by_quarter
 from metrics.breakdowns import STAGES, confidence_means, pool_by_group
-from pages.blocks import (
+from metrics.display import rounded
+from ui.app import require
+from ui.blocks import (
     action_target,
+    chart_block,
     columns_for_charts,
     confidence_sums,
+    empty_state,
     has_rows,
     intro,
+    meeting_scale,
     metric_caption,
     metric_chart,
     range_label,
-    rounded,
-)
-from pages.common import (
-    agency_filter,
-    chart_block,
-    empty_state,
-    meeting_scale,
-    metrics_registry,
-    require,
-    series,
     tidy,
 )
+from ui.data import metrics_registry
+from ui.filters import agency_filter, pooled_period, series
 from ui.literal import markdown_literal
 
 UPLOAD = "Upload the multi-agency training register (one row per delegate per session) to see {what}."
@@ -75,14 +72,14 @@ with right:
 left, right = columns_for_charts()
 with left:
     rate = registry["training.attendance_rate"]
-    rows = series("training.attendance_rate", by_group=True)
+    rows, period_text, pooling = pooled_period("training.attendance_rate", "training-attendance-period")
     pooled = pool_by_group(rows, "%", groups=[agency] if agency else None)
     pooled = pooled[pooled["denominator"].fillna(0) > 0]
     if pooled.empty:
         empty_state(UPLOAD.format(what="the attendance rate by agency"))
     else:
-        period_text = range_label(rows["period"])
-        title = f"Attendance rate by agency, {period_text} (%)"
+        booked = int(pooled["denominator"].sum())
+        title = f"Attendance rate by agency, {period_text} (%, {booked:,} delegates booked)"
         goal = action_target("training.attendance_rate")
         data = rounded(pooled, "%")
         fig = bar_by_group(data, title, "%", category="group", target=goal[0] if goal else None,
@@ -90,8 +87,10 @@ with left:
         table = tidy(data.assign(period=period_text),
                      {"period": "Quarters", "group": "Agency", "value": "Attendance rate (%)",
                       "numerator": rate.numerator, "denominator": rate.denominator})
+        how = ("The quarters shown are pooled: attended over booked." if pooling else
+               "The latest quarter, as on the Summary; choose all quarters shown to pool them.")
         chart_block(fig, table, "training-attendance-rate", caption=metric_caption(
-            "training.attendance_rate", "All the quarters shown are pooled: attended over booked."))
+            "training.attendance_rate", f"{period_text}, {booked:,} delegates booked. {how}"))
 with right:
     metric_chart("training.confidence_uplift", "training-confidence-uplift",
                  UPLOAD.format(what="the rise in confidence (the register needs pre- and post-course confidence)"),

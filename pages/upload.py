@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from access import writes
-from access.permissions import NotAllowed, can_map_values, upload_agency
+from access.permissions import NotAllowed, can_map_values, can_withdraw, chooses_upload_agency, upload_agency
 from loaders.agencies import agency_names
 from loaders.aliases import AliasError, aliases_for, code_choices, column_of
 from loaders.datasets import DATASETS
@@ -28,8 +28,11 @@ from loaders.submit import Prepared, WithdrawError, prepare, pseudonymiser_for
 from loaders.template import write_template
 from loaders.value_aliases import AliasTable
 from loaders.volume import volume_warnings
-from pages.common import data_changed, get_store, history, require
+from ui.app import require
+from ui.data import data_changed, history
 from ui.literal import markdown_literal as md
+from ui.literal import option_literal
+from ui.store import get_store
 from ui.tables import show_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,9 +48,10 @@ st.markdown(
     "You will see what was found and every problem **before** anything is saved."
 )
 
-if person.role == "admin":
+if chooses_upload_agency(person):
     names = agency_names()
-    agency = st.selectbox("Submitting agency", names, index=names.index("Children's social care"), format_func=md,
+    agency = st.selectbox("Submitting agency", names, index=names.index("Children's social care"),
+                          format_func=option_literal,
                           key="upload_agency", help="The agency whose return this is. Newer returns from the "
                           "same agency replace older ones for the dates they cover.")
 else:
@@ -321,12 +325,12 @@ if submissions.empty:
 else:
     show_table(submissions.rename(columns=lambda c: c.replace("_", " ").capitalize()))
     active = submissions[submissions["state"] == "active"]
-    if person.role != "admin":
-        active = active[active["agency"] == person.agency]
+    active = active.loc[[can_withdraw(person, agency) for agency in active["agency"]]]
     if len(active):
         labels = {int(r.submission_id): f"{r.submission_id}: {r.file_name} ({r.agency}, {r.uploaded_at:%d/%m/%Y})"
                   for r in active.itertuples()}
-        chosen = st.selectbox("Withdraw a submission", list(labels), index=None, format_func=lambda i: md(labels.get(i)),
+        chosen = st.selectbox("Withdraw a submission", list(labels), index=None,
+                              format_func=lambda i: option_literal(labels.get(i)),
                               placeholder="Choose a submission", key="withdraw_choice")
         if st.button("Withdraw…", key="withdraw_start", disabled=chosen is None):
             st.session_state["withdraw_pending"] = chosen

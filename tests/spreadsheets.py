@@ -192,6 +192,10 @@ VALID_ROW: dict[str, dict[str, object]] = {
                "audit_type": "Neglect"},
     "actions": {"action_id": "1.1", "priority_area": "Workforce", "action": "Train staff",
                 "lead_agency": "Health", "status": "In progress"},
+    "assessments": {"child_key": "SYN-A-001", "assessment_start": dt.date(2025, 4, 14),
+                    "authorised_date": dt.date(2025, 5, 30), "child_seen": "Yes", "needs_support": "No"},
+    "s47_enquiries": {"child_key": "SYN-S-001", "strategy_date": dt.date(2025, 4, 22), "icpc_unnecessary": "No",
+                      "icpc_date": dt.date(2025, 5, 13), "icpc_plan": "Yes"},
 }
 
 

@@ -1,14 +1,18 @@
 """Text that came from outside (uploads, forms, sign-in claims) shown as itself, never as formatting.
 
-Two renderers interpret text, each in its own way, so there is one function per renderer:
+Each rendering path interprets text in its own way, so there is one function per path:
 
 - :func:`markdown_literal` for everything Streamlit renders as Markdown: ``st.markdown``, captions, headers,
   alerts, expander and tab labels, metric labels, ``help`` tooltips, widget labels, and the options of
-  selectbox, multiselect, radio and select_slider (pass it as ``format_func``: options render Markdown too).
+  ``st.radio`` and ``st.select_slider`` (pass it as ``format_func``: their options are drawn as Markdown).
+- :func:`option_literal` for the options of ``st.selectbox`` and ``st.multiselect`` (as ``format_func``).
+  Streamlit 1.67 draws those as plain text everywhere: the open list's items, the selected value (the
+  combobox's text) and a multiselect's chips and their "Remove …" names. Markdown escapes would be shown as
+  backslashes there, and read out by a screen reader.
 - :func:`chart_literal` for every string plotly draws: titles, axis titles and tick labels (category values),
   legend entries (trace names), hover text and annotations.
 
-Both were checked in Chromium against Streamlit 1.67 and plotly 7.1 (tests/browser/test_literal_text.py).
+All were checked in Chromium against Streamlit 1.67 and plotly 7.1 (tests/browser/test_literal_text.py).
 """
 
 from __future__ import annotations
@@ -50,6 +54,12 @@ def markdown_literal(text: object) -> str:
     escaped = _LEADING_SPACE.sub(lambda m: "\u00a0" * len(m.group()), escaped)
     # A single newline is a soft break (shown as a space): a hard break keeps the person's line.
     return _NEWLINE.sub("  \n", escaped)
+
+
+def option_literal(text: object) -> str:
+    """``text`` (anything; ``None`` is empty) as a selectbox or multiselect option: exactly the text, since
+    those options interpret nothing (no Markdown, HTML, icon or directive)."""
+    return "" if text is None else str(text)
 
 
 def chart_literal(text: object) -> str:

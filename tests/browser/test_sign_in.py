@@ -52,7 +52,7 @@ agency = "Health"
 SUMMARY_HEADING = "How the partnership is doing"
 SIGN_IN_HEADING = "Neglect outcomes dashboard"
 MANAGER_PAGES = {"Summary", "Action plan", "MASH and referrals", "Workforce training", "Case audits",
-                 "About the data", "Upload"}
+                 "How we compare", "About the data", "Upload"}
 # What the app draws when it shows figures: none of these may appear before someone with a role signs in.
 DATA_TEST_IDS = ("stPlotlyChart", "stDataFrame", "stTable", "stMetric", "stDownloadButton", "stSidebarNav")
 PERCENTAGE = re.compile(r"\d+(\.\d+)?\s?%")

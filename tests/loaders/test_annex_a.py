@@ -1,4 +1,4 @@
-"""A full Ofsted Annex A workbook: lists 1, 3 and 7 load; the other eight are listed as not used."""
+"""A full Ofsted Annex A workbook: lists 1, 3, 4, 5 and 7 load; the other six are listed as not used."""
 
 from __future__ import annotations
 
@@ -72,6 +72,18 @@ def _workbook_rows() -> dict[str, list[list]]:
         ["SYN-A3", "b) Female", "BAFR", "04/05/2012", 12, D(2025, 2, 1), "e) 2A: Schools", "a) Yes", 0,
          "Assessment", WORKERS[1]],
     ])
+    sheets["List 4"] = _list_rows("List 4", [
+        ["SYN-A1", "b) Female", "WBRI", D(2014, 10, 2), 10, "b) No", D(2025, 1, 9), "a) Yes", D(2025, 2, 20), "a) Yes",
+         "Assessment", WORKERS[0]],
+        ["SYN-A3", "b) Female", "BAFR", "04/05/2012", 12, "b) No", D(2025, 2, 3), "a) Yes", None, None, "Assessment",
+         WORKERS[1]],
+    ])
+    sheets["List 5"] = _list_rows("List 5", [
+        ["SYN-A1", "b) Female", "WBRI", D(2014, 10, 2), 10, "b) No", D(2025, 1, 9), "b) No", D(2025, 1, 30), "a) Yes",
+         1, 1, "CP team", WORKERS[2]],
+        ["SYN-A3", "b) Female", "BAFR", "04/05/2012", 12, "b) No", D(2025, 2, 3), "a) Yes", None, None, 1, 0,
+         "CP team", WORKERS[0]],
+    ])
     sheets["List 7"] = _list_rows("List 7", [
         ["SYN-A1", "b) Female", "WBRI", D(2014, 10, 2), 10, "b) No", D(2025, 2, 20), "a) Neglect", "d) Emotional abuse",
          D(2025, 3, 20), "a) Yes", D(2025, 3, 1), None, "N", 1, "CP team", WORKERS[2]],
@@ -88,14 +100,14 @@ def report_and_store(store, tmp_path):
     return report, store
 
 
-def test_lists_1_3_and_7_load_and_the_rest_are_listed_not_used(report_and_store):
+def test_lists_1_3_4_5_and_7_load_and_the_rest_are_listed_not_used(report_and_store):
     report, _ = report_and_store
     assert [(s.sheet, s.dataset, s.header_row, s.rows_valid) for s in report.sheets] == [
-        ("List 1", "contacts", 3, 4), ("List 3", "referrals", 3, 2), ("List 7", "cp_plans", 3, 2)]
-    assert report.sheets_not_used == ["List 2", "List 4", "List 5", "List 6", "List 8", "List 9", "List 10",
-                                      "List 11"]
-    assert report.datasets == ["contacts", "referrals", "cp_plans"]
-    assert (report.rows_read, report.rows_loaded, report.rows_skipped) == (8, 8, 0)
+        ("List 1", "contacts", 3, 4), ("List 3", "referrals", 3, 2), ("List 4", "assessments", 3, 2),
+        ("List 5", "s47_enquiries", 3, 2), ("List 7", "cp_plans", 3, 2)]
+    assert report.sheets_not_used == ["List 2", "List 6", "List 8", "List 9", "List 10", "List 11"]
+    assert sorted(report.datasets) == ["assessments", "contacts", "cp_plans", "referrals", "s47_enquiries"]
+    assert (report.rows_read, report.rows_loaded, report.rows_skipped) == (12, 12, 0)
     assert report.errors == []
 
 

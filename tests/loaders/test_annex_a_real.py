@@ -1,4 +1,4 @@
-"""An Annex A workbook as councils really fill it (issue 10, "done when"): it loads with warnings, and its
+"""An Annex A workbook as councils really fill it (decimal ages, local labels, totals rows): it loads with warnings, and its
 contacts, referrals and plans give the same metrics as the same file with whole ages.
 
 Lists 1, 3 and 7 with title rows above the headers; Age worked out by a formula, so the cell holds a

@@ -1,4 +1,4 @@
-"""The audit trail's hash chain (issue 9, item 8): every row linked to the one before; tampering behind the
+"""The audit trail's hash chain (tamper-evident): every row linked to the one before; tampering behind the
 app's back (an UPDATE, a DELETE, a forged INSERT, a re-ordering) is found and the first broken row named;
 migration 4 chains a version-3 store's rows; ``python -m loaders verify-audit`` exit codes and JSON."""
 

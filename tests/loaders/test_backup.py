@@ -1,6 +1,7 @@
-"""Backups a partnership can rely on (issue 9, item 9): a backup restored into a new path gives the same
-metrics, submissions and audit chain, and ids go on without colliding; ``restore`` refuses a store that holds
-data (without --force), a file that is not a backup, and a store in use; a failed restore leaves the old store."""
+"""Backups a partnership can rely on (``python -m loaders backup`` and ``restore``): a backup restored into a
+new path gives the same metrics, submissions and audit chain, and ids go on without colliding; ``restore``
+refuses a store that holds data (without --force), a file that is not a backup, and a store in use; a failed
+restore leaves the old store."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import loaders.backup
+from demo.load import load_demo
 from loaders.audit import CLI_ROLE, Actor, verify_chain
 from loaders.backup import BackupError, backup, inspect, restore
-from loaders.demo_load import load_demo
 from loaders.store import MIGRATIONS, Store
 from loaders.submit import load_file, withdraw
 from metrics.compute import compute_all

@@ -239,7 +239,7 @@ def test_template_has_headers_instructions_validation_and_one_example_that_loads
                 assert [lists.cell(row=r, column=position).value for r in range(1, len(choices) + 1)] == choices
     assert [instructions.cell(row=r, column=3).value for r in range(7, 7 + len(dataset.columns))] == [
         role_words(dataset, c.key) for c in dataset.columns]
-    # Issue 10: the example row left as it is is skipped with a warning, so the template alone loads nothing ...
+    # The example row left as it is is skipped with a warning, so the template alone loads nothing ...
     report = load(store, path)
     assert (report.status, report.rows_loaded, count(store, name)) == ("rejected", 0, 0)
     assert [w.message for w in report.warnings] == ["row 2: the template's example row, left in: skipped, not loaded"]
@@ -252,3 +252,15 @@ def test_template_has_headers_instructions_validation_and_one_example_that_loads
     assert (report.datasets, report.rows_loaded, report.warnings) == ([name], 1, [])
     assert set(report.sheets_not_used) == {"Instructions", "Lists"}
     assert count(store, name) == 1
+
+
+def test_demo_is_a_command_even_beside_the_demo_package_folder(tmp_path, monkeypatch, capsys):
+    """``make run`` calls ``python -m loaders demo`` from the repository root, where ``demo/`` is a folder."""
+    db = tmp_path / "has-data.duckdb"
+    path = write_xlsx(tmp_path / "c.xlsx", {"C": [CONTACT_HEADERS, ["SYN-1", dt.date(2025, 4, 3), "6"]]})
+    with Store(db) as store:
+        assert load(store, path).status == "accepted"
+    monkeypatch.chdir(ROOT)
+    assert (ROOT / "demo").is_dir()
+    assert main(["demo", "--if-empty", "--db", str(db)]) == 0
+    assert capsys.readouterr().out == f"{db} already has data: demo not loaded\n"

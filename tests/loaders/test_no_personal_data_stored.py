@@ -101,7 +101,7 @@ CASES = [
     Case("headers but no data rows", _xlsx({SHEET: [[*CONTACT_HEADERS, NAME]]}), "rejected", "rejected", (SHEET,)),
     Case("contacts: invalid dates, codes, blanks, decision before contact", _xlsx({SHEET: CONTACT_CELL_ERRORS}),
          "rejected", "accepted", (SHEET, NAME, TOO_EARLY, FUTURE, EMAIL, POSTCODE, PHONE, CONTACTED, DECIDED)),
-    # Descriptive columns (issue 10): the file loads, and the warnings stored with it hold no value.
+    # Descriptive columns (no measure reads them): the file loads, and the warnings stored with it hold no value.
     Case("referrals: invalid whole number and age", _xlsx({SHEET: [
         ["Child ID", "Referral date", "Referral source", "Referrals in last 12 months", "Age"],
         ["SYN-OK-1", D(2025, 4, 7), "6", 1, 9], [CHILD, D(2025, 4, 7), "6", PHONE, NHS]]}),

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 
 import pytest
 from loader_helpers import count, load
 
-from loaders.datasets import DATASETS, SQL_TYPES
-from loaders.store import MIGRATIONS, ROW_META_COLUMNS, Store, default_db_path, migrate
+from loaders.datasets import DATASETS, SQL_TYPES, Column
+from loaders.store import (
+    DATASET_TABLES_V1,
+    MIGRATIONS,
+    ROW_META_COLUMNS,
+    Store,
+    add_columns_migration,
+    default_db_path,
+    migrate,
+    schema_differences,
+)
 from tests.spreadsheets import CONTACT_HEADERS, write_xlsx
 
 
@@ -36,8 +46,9 @@ def test_a_store_with_hex_identifiers_is_upgraded_to_blobs(tmp_path, monkeypatch
     hashed = hashlib.sha256(b"SYN-1").hexdigest()
     db = tmp_path / "old.duckdb"
     monkeypatch.setattr(loaders.store, "MIGRATIONS", MIGRATIONS[:2])
-    monkeypatch.setattr(loaders.store, "SQL_TYPES", {**SQL_TYPES, "id": "VARCHAR"})
-    monkeypatch.setattr(loaders.store, "_COLUMN_STORAGE", {})
+    monkeypatch.setattr(loaders.store, "DATASET_TABLES_V1", {  # migration 1 as it was before migration 3
+        name: tuple(c.replace("BLOB USING COMPRESSION uncompressed", "VARCHAR") for c in columns)
+        for name, columns in DATASET_TABLES_V1.items()})
     with Store(db) as old:
         old.con.execute("""INSERT INTO contacts (submission_id, sheet, source_row, submitter_agency, child_key,
                            contact_date, source_code) VALUES (1, 'List 1', 2, 'Police', ?, DATE '2025-04-01', '6')""",
@@ -120,3 +131,64 @@ def test_transaction_rolls_back_on_error(store):
         cur.execute("INSERT INTO upload_log (log_id, logged_at, status) VALUES (1, now()::TIMESTAMP, 'x')")
         raise ZeroDivisionError
     assert count(store, "upload_log") == 0
+
+
+def test_the_schema_the_migrations_build_is_the_one_declared(store):
+    """Migrations hold frozen copies of their tables: a column declared without a migration fails here."""
+    assert schema_differences(store.con) == []
+
+
+# The previous release's last migration: a store it made has exactly the tables migrations 1 to 5 build.
+PREVIOUS_RELEASE = 5
+FAMILY = Column("family_id", "Family ID", "text", aliases=("Family reference",), example="F-1")
+
+
+@pytest.fixture
+def contacts_with_a_new_column(monkeypatch):
+    """Today's contacts declaration plus a column, as a later release would declare it (not yet migrated)."""
+    from loaders import roles
+
+    new = dataclasses.replace(DATASETS["contacts"], columns=(*DATASETS["contacts"].columns, FAMILY))
+    monkeypatch.setitem(DATASETS, "contacts", new)
+    roles._roles.cache_clear()  # roles are derived once per dataset name
+    yield new
+    monkeypatch.undo()
+    roles._roles.cache_clear()
+
+
+def test_a_declared_column_without_its_migration_is_named_with_the_migration_to_add(store, contacts_with_a_new_column):
+    assert schema_differences(store.con) == [
+        "contacts: declared columns no migration adds: add a migration, "
+        "add_columns_migration('contacts', ['family_id VARCHAR'])"]
+
+
+def test_a_store_from_the_previous_release_gains_a_new_declared_column_and_loads_it(tmp_path, monkeypatch):
+    import loaders.store
+
+    db = tmp_path / "previous.duckdb"
+    monkeypatch.setattr(loaders.store, "MIGRATIONS", MIGRATIONS[:PREVIOUS_RELEASE])
+    old_file = write_xlsx(tmp_path / "old.xlsx", {"C": [CONTACT_HEADERS, ["SYN-1", dt.date(2025, 4, 3), "6"]]})
+    with Store(db) as old:
+        assert old.schema_version == PREVIOUS_RELEASE and load(old, old_file).status == "accepted"
+
+    from loaders import roles
+
+    declared = dataclasses.replace(DATASETS["contacts"], columns=(*DATASETS["contacts"].columns, FAMILY))
+    monkeypatch.setitem(DATASETS, "contacts", declared)
+    roles._roles.cache_clear()
+    try:
+        # every later release's migrations too (they create tables declared since), then the new column's
+        migration = (MIGRATIONS[-1][0] + 1, "contacts: family ID", add_columns_migration("contacts", ["family_id VARCHAR"]))
+        monkeypatch.setattr(loaders.store, "MIGRATIONS", [*MIGRATIONS, migration])
+        new_file = write_xlsx(tmp_path / "new.xlsx", {"C": [[*CONTACT_HEADERS, "Family ID"],
+                                                            ["SYN-2", dt.date(2025, 5, 6), "6", None, None, None, "F-77"]]})
+        with Store(db) as store:
+            assert store.schema_version == migration[0]
+            assert schema_differences(store.con) == []
+            report = load(store, new_file)
+            assert (report.status, report.errors) == ("accepted", [])
+            assert store.rows("SELECT contact_date, family_id FROM contacts ORDER BY contact_date") == [
+                (dt.date(2025, 4, 3), None), (dt.date(2025, 5, 6), "F-77")]
+    finally:
+        monkeypatch.undo()
+        roles._roles.cache_clear()

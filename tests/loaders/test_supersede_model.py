@@ -1,6 +1,6 @@
 """Currency after random sequences of loads and withdrawals, checked against the rules written as plain Python.
 
-The rules (issue #2, "Submissions: nothing lost"): for event datasets the newest active submission from an
+The rules (every submission kept, and none lost to a later one): for event datasets the newest active submission from an
 agency is the truth for its dates, so an older row of that agency dated inside a newer active submission's
 range is superseded by the newest such submission; a cp_plans row is superseded by the newest active
 submission holding the same plan. A row counts when nothing supersedes it and its submission is active.

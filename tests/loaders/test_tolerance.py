@@ -1,4 +1,5 @@
-"""Tolerance by consequence (issue 10): what a wrong or odd row does depends on what uses it.
+"""Tolerance by consequence: what a wrong or odd row does depends on what uses it (a wrong value stops the
+file only in a column that identifies or dates the row, or that a measure reads).
 
 Real files through the real loaders into a real DuckDB file; each test checks the rows loaded and the
 metric values that result, not only the status."""

@@ -390,7 +390,7 @@ def test_default_submitting_agency_is_childrens_social_care(store, tmp_path):
 
 
 def test_date_of_birth_becomes_age_at_the_event_and_wins_over_a_given_age():
-    # Issue 10: where date of birth and event date are known, age is worked out from them and the Age
+    # Where date of birth and event date are known, age is worked out from them and the Age
     # column only cross-checked (more than a year apart: a warning); a given age is used only without them.
     rows = [[*CONTACT_HEADERS, "Date of birth", "Age"],
             ["SYN-1", dt.date(2025, 5, 31), "6", None, None, None, dt.date(2015, 6, 1), None],

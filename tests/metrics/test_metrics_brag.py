@@ -4,14 +4,15 @@ import datetime as dt
 
 import pytest
 
-from metrics.brag import format_value, rate, rate_actions
+from metrics.brag import rate, rate_actions
 from metrics.decisions import record_decision
-from metrics.registry import BY_ID
+from metrics.display import format_value
+from metrics.registry import get
 from tests.metrics.helpers import action, add_rows, contact
 
-HIGHER = BY_ID["contacts.decided_within_1wd"]  # higher is better
-LOWER = BY_ID["referrals.rereferral_12m"]  # lower is better
-NEITHER = BY_ID["contacts.to_referral"]
+HIGHER = get("contacts.decided_within_1wd")  # higher is better
+LOWER = get("referrals.rereferral_12m")  # lower is better
+NEITHER = get("contacts.to_referral")
 TODAY = dt.date(2025, 11, 1)  # 2025-26 Q3
 
 
@@ -26,9 +27,16 @@ def test_blue_when_agreed_complete_with_or_without_measure():
 
 
 def test_no_data_when_nothing_after_the_baseline_period():
-    rating = rated({"2024-25 Q4": 50.0, "2025-26 Q1": 60.0, "2025-26 Q2": float("nan")})
+    rating = rated({"2024-25 Q3": 50.0, "2024-25 Q4": 60.0, "2025-26 Q2": float("nan")})
     assert rating.rag == "No data"
     assert rating.reason == "No value for contacts.decided_within_1wd after the baseline period 2025-26 Q1"
+
+
+def test_baseline_in_the_latest_quarter_says_when_progress_is_first_read():
+    # The chart has points up to the baseline quarter: not "no value", but "the first reading is next quarter".
+    rating = rated({"2024-25 Q4": 50.0, "2025-26 Q1": 60.0, "2025-26 Q2": float("nan")})
+    assert rating.rag == "No data"
+    assert rating.reason == "baseline set in 2025-26 Q1; first progress reading due after it"
 
 
 def test_green_when_target_met_higher_and_lower():

@@ -2,16 +2,21 @@ import dataclasses
 
 import pytest
 
-from metrics.compute import COLUMNS, PARTS, compute, compute_all
+from metrics import registry
+from metrics.compute import AGGREGATES, COLUMNS, compute, compute_all
 from metrics.registry import METRICS, THEMES, Metric, get, theme_metric
+from metrics.summary import context_headlines, default_headlines
 from tests.metrics.helpers import add_rows, contact
 
 
 def test_every_metric_is_declared_once_and_computed():
     ids = [m.id for m in METRICS]
     assert len(ids) == len(set(ids))
-    assert set(ids) == set(PARTS)
     for metric in METRICS:
+        # Its numerator and denominator are aggregate columns of its dataset's query.
+        numerator, denominator = metric.parts
+        assert numerator in AGGREGATES[metric.dataset]
+        assert denominator is None or denominator in AGGREGATES[metric.dataset]
         assert metric.unit in ("count", "%", "score") and metric.polarity in ("higher", "lower", "neither")
         assert metric.title and metric.description and metric.numerator
         assert (metric.denominator is None) == (metric.unit == "count")
@@ -76,3 +81,30 @@ def test_metrics_never_imports_streamlit():
     code = "import sys, metrics, metrics.__main__; sys.exit('streamlit' in sys.modules)"
     root = Path(__file__).resolve().parents[2]
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
+
+
+def test_each_metric_declares_its_suppression_headline_and_words():
+    by_id = {m.id: m for m in METRICS}
+    # Contacts by source has only parts, which add up to contacts received.
+    assert (by_id["contacts.by_source"].overall, by_id["contacts.by_source"].totals_from) == (False, "contacts.count")
+    assert all(m.overall for m in METRICS if m.id != "contacts.by_source")
+    assert [m.id for m in METRICS if not m.people] == ["training.sessions"]
+    assert by_id["training.sessions"].counted_in == "sessions" and by_id["cp_plans.started"].counted_in == "children"
+    places = sorted(m.headline for m in METRICS if m.headline)
+    assert places == list(range(1, len(places) + 1))  # each place once, none skipped
+    assert default_headlines() == ["contacts.decided_within_1wd", "referrals.rereferral_12m",
+                                   "cp_plans.second_or_subsequent", "contacts.neglect_identified",
+                                   "training.confidence_uplift", "audits.good_or_better"]
+    assert context_headlines() == ["contacts.count", "cp_plans.started"]
+    assert by_id["referrals.rereferral_12m"].direction.caption == "Lower is better."
+    assert by_id["contacts.to_referral"].direction.headline == ""
+    assert by_id["training.confidence_uplift"].display.decimals == 2
+
+
+def test_a_metric_whose_parts_are_not_aggregate_columns_is_refused(store, monkeypatch):
+    wrong = Metric("contacts.wrong", "Wrong", "d", "count", "neither", "n", None, "contacts",
+                   reads=("contact_date",), parts=("no_such_column", None))
+    monkeypatch.setattr(registry, "METRICS", (*registry.METRICS, wrong))
+    add_rows(store, "contacts", [contact("2025-04-07")])
+    with pytest.raises(KeyError, match="no_such_column"):
+        compute_all(store)

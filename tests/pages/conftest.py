@@ -5,6 +5,11 @@ How AppTest reaches a page (streamlit 1.67): ``at.switch_page(page)`` *before* t
 opens that page's URL": the entry script runs and its navigation decides what is shown. After a run,
 ``switch_page`` knows only the pages ``dashboard.py`` registered for the person and raises ``ValueError``
 for any other.
+
+AppTest resets Streamlit's old pages-folder mode before every run, so every run here is a freshly started
+server's first run: a page's URL runs ``pages/<page>.py`` directly, and the page hands the run to
+``ui.app.main`` (see ``ui/app.py``). Every AppTest test therefore goes through that path; the path of a server
+that has run ``st.navigation`` once (``dashboard.py`` first) is the browser tests' session server.
 """
 
 from __future__ import annotations
@@ -14,38 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from loaders.demo_load import load_demo
+from demo.load import load_demo
 from loaders.store import Store
 from tests.pages.helpers import APP, AUTH_SECRETS, PAGE_FILES
-
-_PAGES_MANAGER_INIT = PagesManager.__init__
-
-
-@pytest.fixture(autouse=True)
-def _navigation_as_on_a_running_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run every AppTest run the way a running server runs every script run after its first one.
-
-    Streamlit uses its old pages-folder mode (a page's URL runs ``pages/<page>.py`` directly, without
-    ``dashboard.py``) only until the first ``st.navigation`` call in the process; ``pages/common.py`` switches
-    it off too (when imported, and when a page finds it ran without the entry script, which then reruns).
-    AppTest switches it back on before *every* run (it resets ``PagesManager.uses_pages_directory``), so each
-    run would be a freshly started server's first run and cost a second run. That first-run path has its own
-    test in ``test_roles.py``, which undoes this fixture."""
-
-    def init(self, *args, **kwargs) -> None:
-        _PAGES_MANAGER_INIT(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
-@pytest.fixture
-def first_run_of_a_fresh_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Undo ``_navigation_as_on_a_running_server``: each AppTest run is a new server's first script run."""
-    monkeypatch.setattr(PagesManager, "__init__", _PAGES_MANAGER_INIT)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from access.pages import PAGES
 from loaders.datasets import DATASETS
 from loaders.store import Store
 from ui.literal import WORD_JOINER
@@ -22,9 +23,10 @@ TITLES = {
     "audits": "Case audits",
     "upload": "Upload a return",
     "about": "About the data",
+    "compare": "How we compare",
     "audit_trail": "Audit trail",
 }
-PAGE_FILES = {name: f"pages/{name}.py" for name in TITLES}
+PAGE_FILES = {page.name: page.file for page in PAGES}
 # Every table a write may change, except the audit log (which every write, refused or not, appends to).
 DATA_TABLES = ("submissions", "submission_parts", "upload_log", "action_decisions", "audit_themes", *DATASETS)
 # A plausible OpenID Connect configuration: nothing in these tests contacts the provider.

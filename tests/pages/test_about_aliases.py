@@ -60,6 +60,6 @@ def test_the_audit_trail_filters_by_mapping_actions(open_app, demo_copy):
     assert {"alias added", "alias removed"} <= set(action.options)
     action.set_value("alias removed").run()
     [table] = at.dataframe
-    assert table.value[["action", "target", "detail"]].values.tolist() == [
+    assert table.value[["Action", "What it acted on", "Detail"]].values.tolist() == [
         ["alias removed", str(made.alias_id), f"alias {made.alias_id} for contacts.source_code (Police)"]]
 

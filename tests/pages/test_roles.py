@@ -19,9 +19,9 @@ from loaders.audit import audit_trail
 from loaders.store import Store
 from loaders.submit import Prepared, prepare, pseudonymiser_for
 from metrics.decisions import decision_history
-from pages.common import escape_markdown
 from tests.pages.helpers import PAGE_FILES, TITLES, page_text, rendered, shows_no_data, table_snapshot
 from tests.spreadsheets import VALID_ROW, dataset_rows, write_xlsx
+from ui.literal import markdown_literal as escape_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 EMAIL = {
@@ -51,9 +51,9 @@ agency = "NHS"
 '''
 ALLOWED_PAGES = {
     "scrutiny": {"summary"},
-    "partner": {"summary", "actions", "mash", "training", "audits", "about"},
-    "manager": {"summary", "actions", "mash", "training", "audits", "about", "upload"},
-    "chair": {"summary", "actions", "mash", "training", "audits", "about"},
+    "partner": {"summary", "actions", "mash", "training", "audits", "compare", "about"},
+    "manager": {"summary", "actions", "mash", "training", "audits", "compare", "about", "upload"},
+    "chair": {"summary", "actions", "mash", "training", "audits", "compare", "about"},
     "admin": set(TITLES),
 }
 FORBIDDEN = [(role, page) for role in ROLES for page in TITLES if page not in ALLOWED_PAGES[role]]
@@ -99,7 +99,8 @@ def test_each_role_gets_exactly_its_pages(role, open_app, demo_db, roles_file):
     assert [b.key for b in at.sidebar.button] == ["sign_out"]
     assert not at.sidebar.warning   # the local-mode banner is for local mode only
     filters = [w.key for w in (*at.sidebar.select_slider, *at.sidebar.selectbox, *at.sidebar.toggle)]
-    assert filters == ([] if role == "scrutiny" else ["period_range", "agency_filter", "meeting_mode"])
+    # The Summary declares only meeting mode (its figures ignore the quarter and agency filters).
+    assert filters == ([] if role == "scrutiny" else ["meeting_mode"])
 
     for page, path in PAGE_FILES.items():
         if page not in ALLOWED_PAGES[role]:
@@ -201,9 +202,10 @@ def test_neither_local_mode_nor_sign_in_shows_no_data(page, open_app, demo_db, r
 
 
 def test_a_page_url_opened_first_on_a_fresh_server_goes_through_the_entry_script(
-        first_run_of_a_fresh_server, open_app, demo_db, roles_file):
-    """On a server's first script run Streamlit runs ``pages/<page>.py`` directly (its pages-folder mode):
-    the page must still end up behind ``dashboard.py``'s navigation, for the right person."""
+        open_app, demo_db, roles_file):
+    """On a server's first script run Streamlit runs ``pages/<page>.py`` directly (its pages-folder mode; AppTest
+    makes every run such a first run): the page must still end up behind ``dashboard.py``'s navigation, for the
+    right person."""
     at = open_app(demo_db, "mash", local=False, auth=True, roles=roles_file, user=_signed_in("partner"))
     assert _titles(at) == [TITLES["mash"]]
     assert [b.key for b in at.sidebar.button] == ["sign_out"]
@@ -365,7 +367,7 @@ def test_the_audit_trail_page_shows_every_kind_of_write_to_the_administrator(ope
     at = open_app(demo_copy, "audit_trail", local=False, auth=True, roles=roles_file, user=_signed_in("admin"))
     assert _titles(at) == [TITLES["audit_trail"]]
     [table] = [t.value for t in at.dataframe]
-    newest = table.head(5)[["who", "action", "target", "outcome"]].to_records(index=False).tolist()
+    newest = table.head(5)[["Who", "Action", "What it acted on", "Outcome"]].to_records(index=False).tolist()
     assert newest == [
         ("chair@example.org", "decision", "1.2", "done"),
         ("admin@example.org", "withdraw", str(upload.submission_id), "done"),
@@ -373,17 +375,17 @@ def test_the_audit_trail_page_shows_every_kind_of_write_to_the_administrator(ope
         ("admin@example.org", "upload", str(upload.submission_id), "duplicate"),
         ("admin@example.org", "upload", str(upload.submission_id), "accepted"),
     ]
-    assert {"upload", "action plan load"} <= set(table["action"])   # the demo's own loads are there too
+    assert {"upload", "action plan load"} <= set(table["Action"])   # the demo's own loads are there too
     with Store(demo_copy) as store:
         assert len(table) == len(audit_trail(store))
 
     at.selectbox(key="audit_outcome").set_value("refused").run()
     [table] = [t.value for t in at.dataframe]
-    assert table[["who", "outcome"]].to_records(index=False).tolist() == [("partner@example.org", "refused")]
+    assert table[["Who", "Outcome"]].to_records(index=False).tolist() == [("partner@example.org", "refused")]
     at.selectbox(key="audit_outcome").set_value("").run()
     at.text_input(key="audit_who").input("chair@example.org").run()
     [table] = [t.value for t in at.dataframe]
-    assert table["action"].tolist() == ["decision"]
+    assert table["Action"].tolist() == ["decision"]
     # Read only: filters, and nothing that could change a row.
     assert not at.get("data_editor") and not at.main.button
 

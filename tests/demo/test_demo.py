@@ -14,7 +14,10 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from loaders import codes, demo
+from demo import design, files, generator
+from demo.__main__ import main as demo_main
+from demo.records import DemoData
+from loaders import codes
 from loaders.datasets import DATASETS, is_personal_header
 from loaders.periods import Quarter
 from loaders.text import clean_cell_text, is_blank, normalise_key
@@ -25,10 +28,13 @@ UK_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 
 # Which dataset each sheet carries: (file name part, sheet name) -> dataset
 LOADED = {("annex_a", "List 1"): "contacts", ("annex_a", "List 3"): "referrals", ("annex_a", "List 7"): "cp_plans",
+          ("annex_a", "List 4"): "assessments", ("annex_a", "List 5"): "s47_enquiries",
           ("training", None): "training", ("audits", None): "audits", ("action_plan", None): "actions"}
 # Annex A columns no dataset reads (the loader ignores them; Allocated Worker is dropped as personal).
 ANNEX_A_EXTRA = {"allocated team", "does the child have a disability", "date of the last statutory visit",
                  "was the child seen alone", "date of latest review conference",
+                 normalise_key("Number of Section 47 Enquiries in the last 12 months"),
+                 normalise_key("Number of ICPCs in the last 12 months"),
                  normalise_key("Subject to Emergency Protection Order or Protected Under Police Powers in Last Six "
                                "Months (Y/N)")}
 
@@ -78,12 +84,12 @@ def _agency_names() -> set[str]:
 
 @pytest.fixture(scope="module")
 def demo_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    return demo.write_demo_files(tmp_path_factory.mktemp("demo"), seed=2025)
+    return files.write_demo_files(tmp_path_factory.mktemp("demo"), seed=2025)
 
 
 @pytest.fixture(scope="module")
-def records() -> demo.DemoData:
-    return demo.generate(2025)
+def records() -> DemoData:
+    return generator.generate(2025)
 
 
 @pytest.fixture(scope="module")
@@ -103,13 +109,13 @@ def _digest(path: Path) -> str:
 
 
 def test_same_seed_gives_identical_files_and_another_seed_different_data(demo_files, records, tmp_path, capsys):
-    assert demo.main(["--out", str(tmp_path / "again"), "--seed", "2025"]) == 0
+    assert demo_main(["--out", str(tmp_path / "again"), "--seed", "2025"]) == 0
     printed = capsys.readouterr().out.split()
     assert [Path(p).name for p in printed] == [p.name for p in demo_files]
     for path in demo_files:
         assert _digest(tmp_path / "again" / path.name) == _digest(path), path.name
 
-    base, other = records, demo.generate(7)
+    base, other = records, generator.generate(7)
     assert [(c.child.id, c.date, c.source) for c in base.contacts[:500]] != \
         [(c.child.id, c.date, c.source) for c in other.contacts[:500]]
     assert [(t.delegate.email, t.date) for t in base.training] != [(t.delegate.email, t.date) for t in other.training]
@@ -122,7 +128,7 @@ def test_files_in_load_order(demo_files):
     assert len(annex) == 7
     assert names[-1].endswith("action_plan.xlsx")
     assert any(p.suffix == ".csv" for p in demo_files)
-    assert {demo.submitting_agency(p) for p in demo_files} == {"Children's social care", "Safeguarding partnership"}
+    assert {files.submitting_agency(p) for p in demo_files} == {"Children's social care", "Safeguarding partnership"}
 
 
 def test_every_file_opens_and_is_labelled_synthetic(demo_files, sheets):
@@ -136,7 +142,7 @@ def test_every_file_opens_and_is_labelled_synthetic(demo_files, sheets):
     for path, name, _headers, _rows in sheets:
         rows = _read(path)[name]
         title = " ".join(str(v) for row in rows[:_header_row(rows)] for v in row)
-        assert demo.TITLE in title and demo.BOROUGH in title, (path.name, name)
+        assert design.TITLE in title and design.BOROUGH in title, (path.name, name)
 
 
 def test_annex_a_workbooks_have_all_eleven_lists(demo_files):
@@ -280,13 +286,13 @@ def test_overlapping_returns_resend_the_same_contacts(demo_files):
 
 
 def test_action_plan_baselines_come_from_the_data(records):
-    values = demo.designed_metrics(records)
-    measured = [a for a in demo.ACTIONS if a[5]]
-    assert 10 <= len(demo.ACTIONS) <= 15 and len(demo.ACTIONS) - len(measured) in (2, 3)
-    assert {demo.AIMS[a[1]] for a in demo.ACTIONS} == set(demo.AIMS)
+    values = generator.designed_metrics(records)
+    measured = [a for a in design.ACTIONS if a[5]]
+    assert 10 <= len(design.ACTIONS) <= 15 and len(design.ACTIONS) - len(measured) in (2, 3)
+    assert {design.AIMS[a[1]] for a in design.ACTIONS} == set(design.AIMS)
     for action in measured:
         assert values[action[5]][action[6].label] is not None, action[0]
-    assert sum(a[9] == "Agreed complete" for a in demo.ACTIONS) == 1
+    assert sum(a[9] == "Agreed complete" for a in design.ACTIONS) == 1
     # the designed trends hold: MASH timeliness 75% -> 90%, re-referrals falling
     within = values["contacts.decided_within_1wd"]
     assert 73 < within["2024-25 Q1"] < 77 and 89 < within["2025-26 Q4"] < 94
@@ -299,10 +305,10 @@ def test_the_whole_demo_loads_through_the_real_loaders_without_an_error(demo_fil
     from loaders.store import Store
     from loaders.submit import load_file
 
-    files = demo_files
     with Store(tmp_path / "demo.duckdb") as store:
-        reports = [load_file(store, path, uploaded_by="test") for path in files]
-        assert [(r.file, r.status, r.errors) for r in reports] == [(p.name, "accepted", []) for p in files]
+        reports = [load_file(store, path, uploaded_by="test", agency=files.submitting_agency(path))
+                   for path in demo_files]
+        assert [(r.file, r.status, r.errors) for r in reports] == [(p.name, "accepted", []) for p in demo_files]
         assert all(r.warnings == [] for r in reports)
         assert {c for r in reports for c in r.dropped_columns} == {"Allocated Worker"}
         # Overlapping six-month returns never double count: each contact counts once.

@@ -1,70 +1,67 @@
-"""Shared pieces of the data pages (MASH and referrals, workforce training, case audits): cached breakdowns,
-captions with each metric's description and polarity, action targets, and one metric by quarter as a chart
-block. Layout helpers only: the SQL lives in ``metrics.breakdowns``; no page imports duckdb.
+"""What the pages draw the same way: a chart with its table and CSV download (the chart block), the empty
+state, captions with each metric's description and polarity, action targets, one metric by quarter, and the
+breakdowns narrowed to the chosen quarters. Layout helpers only: the SQL lives in ``metrics``.
 """
 
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from charts import line_by_quarter, stacked_by_quarter
+from charts.export import safe_csv
 from loaders.periods import Quarter
-from metrics import breakdowns
+from metrics.display import rounded
 from metrics.registry import Metric
-from pages.common import (
-    chart_block,
-    counts,
-    empty_state,
-    get_store,
-    in_range,
-    meeting_scale,
-    metrics_registry,
-    period_range,
-    ratings,
-    series,
-    tidy,
-)
+from ui.data import all_audit_grades, all_confidence_sums, all_contact_outcomes, counts, metrics_registry, ratings
+from ui.filters import in_range, meeting_mode, period_range, series
 from ui.literal import markdown_literal
-
-POLARITY_WORDS = {"higher": "Higher is better.", "lower": "Lower is better.",
-                  "neither": "Neither higher nor lower is better in itself."}
-UNIT_SUFFIX = {"%": " (%)", "count": " (number)", "score": " (average score)"}
-DECIMALS = {"%": 1, "count": 0, "score": 2}
-
-
-def _db() -> str:
-    return str(get_store().path)
-
-
-@st.cache_data(show_spinner=False)
-def _contact_outcomes(db: str) -> pd.DataFrame:
-    return breakdowns.contact_outcomes(get_store())
-
-
-@st.cache_data(show_spinner=False)
-def _audit_grades(db: str) -> pd.DataFrame:
-    return breakdowns.audit_grades(get_store())
-
-
-@st.cache_data(show_spinner=False)
-def _confidence_sums(db: str) -> pd.DataFrame:
-    return breakdowns.confidence_sums(get_store())
+from ui.tables import show_table
 
 
 def contact_outcomes() -> pd.DataFrame:
     """Contacts per quarter, source group and outcome, within the chosen quarters."""
-    return in_range(_contact_outcomes(_db())).reset_index(drop=True)
+    return in_range(all_contact_outcomes()).reset_index(drop=True)
 
 
 def audit_grades() -> pd.DataFrame:
     """Audit rows per quarter, agency and grade, within the chosen quarters."""
-    return in_range(_audit_grades(_db())).reset_index(drop=True)
+    return in_range(all_audit_grades()).reset_index(drop=True)
 
 
 def confidence_sums() -> pd.DataFrame:
     """Confidence sums per quarter, agency and course, within the chosen quarters."""
-    return in_range(_confidence_sums(_db())).reset_index(drop=True)
+    return in_range(all_confidence_sums()).reset_index(drop=True)
+
+
+def meeting_scale() -> float:
+    return 1.5 if meeting_mode() else 1.0
+
+
+def chart_block(fig: go.Figure, data: pd.DataFrame, name: str, *, caption: str | None = None,
+                width: int | str = "stretch") -> None:
+    """A chart, its data as a table, and a CSV download of exactly that data. ``caption`` is plain text.
+    ``width`` in pixels draws the chart that wide (a chart that must print whole on A4: at most 640)."""
+    # theme=None keeps our own colours: Streamlit's chart theme greys axis text below AA contrast.
+    st.plotly_chart(fig, key=f"chart-{name}", config={"displaylogo": False}, theme=None, width=width)
+    if caption:  # plain text, often naming themes or actions from the returns
+        st.caption(markdown_literal(caption))
+    with st.expander("View as table"):
+        show_table(data)
+    st.download_button(
+        "Download CSV", safe_csv(data), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{name}",
+        help="The data behind this chart",
+    )
+
+
+def empty_state(what: str) -> None:
+    st.info(f"No data yet. {what} Managers can load returns on the **Upload** page.", icon=":material/upload_file:")
+
+
+def tidy(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Keep and rename columns for a table or CSV a person reads."""
+    return frame[list(columns)].rename(columns=columns).reset_index(drop=True)
 
 
 def latest_period(periods: pd.Series) -> str | None:
@@ -100,7 +97,7 @@ def metric_caption(metric_id: str, extra: str | None = None) -> str:
     metric = metrics_registry().get(metric_id)
     if metric is None:
         return extra or ""
-    return " ".join(p for p in (metric.description, POLARITY_WORDS.get(metric.polarity, ""), extra) if p)
+    return " ".join(p for p in (metric.description, metric.direction.caption, extra) if p)
 
 
 def action_target(metric_id: str) -> tuple[float, str] | None:
@@ -123,16 +120,6 @@ def has_rows(dataset: str) -> bool:
     return bool(len(found)) and int(found["current_rows"].iloc[0]) > 0
 
 
-def rounded(frame: pd.DataFrame, unit: str, column: str = "value") -> pd.DataFrame:
-    """Values rounded as they are shown, so the chart and its table/CSV hold exactly the same figures."""
-    if frame.empty:
-        return frame
-    values = frame[column].astype("float64").round(DECIMALS.get(unit, 1))
-    if unit == "count":
-        values = values.astype("Int64")
-    return frame.assign(**{column: values})
-
-
 def metric_table(rows: pd.DataFrame, metric: Metric, value_name: str) -> pd.DataFrame:
     """A metric's rows as a person reads them: quarter, value, and its numerator and denominator in words."""
     columns = {"period": "Quarter", "value": value_name}
@@ -150,7 +137,7 @@ def metric_chart(metric_id: str, name: str, empty: str, *, agency: str | None = 
     if metric is None or rows.empty or not rows["value"].notna().any():
         empty_state(empty)
         return
-    title = metric.title + (f": {agency}" if agency else "") + UNIT_SUFFIX.get(metric.unit, "")
+    title = metric.title + (f": {agency}" if agency else "") + metric.display.suffix
     goal = action_target(metric_id) if target else None
     data = rounded(rows, metric.unit)
     fig = line_by_quarter(data, title, metric.unit, target=goal[0] if goal else None,
@@ -160,7 +147,7 @@ def metric_chart(metric_id: str, name: str, empty: str, *, agency: str | None = 
 
 def columns_for_charts(n: int = 2) -> list:
     """Side-by-side columns for charts; one column (full width) in meeting mode."""
-    if st.session_state.get("meeting_mode"):
+    if meeting_mode():
         return [st.container() for _ in range(n)]
     return list(st.columns(n, gap="large"))
 
@@ -171,7 +158,7 @@ def mix_chart(mix: pd.DataFrame, *, title: str, group: str, count: str, order: l
     label = count.capitalize()
     fig = stacked_by_quarter(mix, title, "count", group=group, value=count, group_order=order, y_label=label,
                              scale=meeting_scale())
-    table = tidy(mix.assign(share=mix["share"].round(1)),
+    table = tidy(rounded(mix, "%", column="share"),
                  {"period": "Quarter", group: group.capitalize(), count: label,
                   "share": f"Share of the quarter's {count} (%)"})
     chart_block(fig, table, name, caption=caption)

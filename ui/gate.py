@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from access.roles import load_roles
-from pages.common import session_expired, signed_in_id
 from ui.literal import markdown_literal
+from ui.people import session_expired, signed_in_id
 
 
 def not_configured() -> None:

@@ -1,0 +1,102 @@
+"""Monthly SPC charts of the registered metrics (issue 15): the months come from ``compute.compute_monthly``
+(the quarterly SQL grouped by month), the charts from the pure engine in ``metrics.spc``.
+
+Which measures have months: those of *event datasets*, where each row is one event in a child's life (a child
+ID and an event date: contacts, referrals, child protection plans and any Annex A list declared the same way),
+with an overall value. Training and audits are monthly too in SQL, but their volumes are too small for monthly
+points. Small numbers: a month whose figure scrutiny must not see (``metrics.suppress``) is a gap on their view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from loaders.datasets import DATASETS
+from loaders.store import Store
+from metrics import registry
+from metrics.compute import compute_monthly
+from metrics.registry import Metric
+from metrics.spc import ASSURANCE_ICONS, VARIATION_ICONS, SpcError, SpcInput, SpcResult, compute_spc_many
+from metrics.suppress import suppress_values
+
+SPC_COLUMNS = ["action_id", "measure", "variation", "variation_words", "assurance", "assurance_words", "words"]
+
+
+def event_datasets() -> list[str]:
+    """Datasets whose rows are events in a child's life: a child ID and an event date."""
+    return [d.name for d in DATASETS.values()
+            if d.event_date and any(c.key == "child_key" for c in d.columns)]
+
+
+def monthly_metrics() -> list[Metric]:
+    """The registered metrics charted by month: event datasets' metrics with an overall value."""
+    events = set(event_datasets())
+    return [m for m in registry.METRICS if m.dataset in events and m.overall]
+
+
+def monthly_values(store: Store) -> pd.DataFrame:
+    """Every monthly metric's months (``compute_monthly`` of the event datasets)."""
+    return compute_monthly(store, event_datasets())
+
+
+def months_of(monthly: pd.DataFrame, metric_id: str, *, withhold_small: bool = False) -> list[tuple[str, Any]]:
+    """The metric's overall value per month, oldest first; ``withhold_small`` turns a month scrutiny may not
+    see (small numbers, ``metrics.suppress``) into a gap."""
+    rows = monthly[(monthly["metric"] == metric_id) & monthly["group"].isna()]
+    if withhold_small and not rows.empty:
+        shown = suppress_values(monthly[monthly["metric"] == metric_id])
+        shown = shown[shown["group"].isna()]
+        rows = rows.assign(value=[None if s == "c" else v for s, v in zip(shown["value_shown"], rows["value"])])
+    rows = rows.sort_values("period")
+    return [(p, None if pd.isna(v) else float(v)) for p, v in zip(rows["period"], rows["value"])]
+
+
+def spc_many(monthly: pd.DataFrame, metric_ids: Sequence[str], *, targets: Mapping[str, float] | None = None,
+             rebase: Sequence[str] = (), withhold_small: bool = False) -> dict[str, SpcResult | SpcError]:
+    """The SPC chart of each metric (or why it cannot be charted), in one pass of the engine."""
+    specs = []
+    for metric_id in metric_ids:
+        metric = registry.get(metric_id)
+        if metric is None:
+            raise KeyError(f"unknown metric {metric_id!r}")
+        specs.append(SpcInput(months_of(monthly, metric_id, withhold_small=withhold_small), metric.polarity,
+                              (targets or {}).get(metric_id), tuple(rebase), metric=metric_id))
+    return dict(zip(metric_ids, compute_spc_many(specs), strict=True))
+
+
+def spc_all(store: Store, targets: Mapping[str, float] | None = None) -> dict[str, SpcResult | SpcError]:
+    """Every monthly metric's SPC chart, from the store."""
+    return spc_many(monthly_values(store), [m.id for m in monthly_metrics()], targets=targets)
+
+
+def action_targets(ratings: pd.DataFrame) -> dict[str, float]:
+    """Metric id -> the target of the first action that measures it (the plan's order)."""
+    targets: dict[str, float] = {}
+    if ratings.empty:
+        return targets
+    for measure, target in zip(ratings["measure"], ratings["target"]):
+        if isinstance(measure, str) and not pd.isna(target) and measure not in targets:
+            targets[measure] = float(target)
+    return targets
+
+
+def action_spc(ratings: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
+    """Each action measured by a monthly metric: its variation and assurance (icon names and words), against
+    that action's own target. Actions without such a measure, or whose series cannot be charted, are left out."""
+    charted = {m.id for m in monthly_metrics()}
+    records = []
+    for action in ratings.to_dict("records") if not ratings.empty else []:
+        measure = action.get("measure")
+        if measure not in charted:
+            continue
+        target = None if pd.isna(action.get("target")) else float(action["target"])
+        result = spc_many(monthly, [measure], targets={measure: target} if target is not None else None)[measure]
+        if isinstance(result, SpcError):
+            continue
+        records.append({"action_id": action["action_id"], "measure": measure, "variation": result.variation,
+                        "variation_words": VARIATION_ICONS[result.variation], "assurance": result.assurance,
+                        "assurance_words": ASSURANCE_ICONS.get(result.assurance or "", ""), "words": result.words})
+    return pd.DataFrame.from_records(records, columns=SPC_COLUMNS)

@@ -1,0 +1,125 @@
+"""SPC ("Making Data Count") on the pages, issue 15: the area pages' monthly SPC view, the Action plan's
+variation and assurance beside each rating, and the About page's plain-English section. One call per page;
+the months come from ``metrics.monthly`` (cached here until the data changes), the charts from ``charts.spc``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from access.permissions import sees_suppressed_only
+from charts.spc import MARKS, spc_chart
+from metrics.display import rounded
+from metrics.monthly import action_spc, action_targets, monthly_metrics, monthly_values, spc_many
+from metrics.spc import ASSURANCE_ICONS, MIN_STABLE_POINTS, VARIATION_ICONS, SpcError, SpcResult
+from ui.blocks import chart_block, meeting_scale, metric_caption
+from ui.data import ratings
+from ui.literal import markdown_literal
+from ui.people import current_person
+from ui.store import get_store, store_key
+from ui.tables import show_table
+
+TOGGLE = "Show monthly SPC charts: real change or noise?"
+SPC_INTRO = ("Each month's figure against its average and process limits. Points marked in colour and shape are "
+             "special cause: a real change, not the month-to-month noise every measure has.")
+
+
+@st.cache_data(show_spinner=False)
+def _monthly(db: str) -> pd.DataFrame:
+    return monthly_values(get_store())
+
+
+def _table(result: SpcResult, unit: str, value_name: str) -> pd.DataFrame:
+    """The chart's data as a person reads it: month, value, mean, limits and what the month shows."""
+    frame = pd.DataFrame(result.to_records())
+    words = {kind: words for kind, (words, _, _) in MARKS.items()}
+    frame = rounded(frame, unit).assign(point_type=frame["point_type"].map(words).fillna("No value"))
+    for column in ("mean", "lower", "upper"):
+        frame[column] = frame[column].round(2)
+    return frame[["period", "value", "mean", "lower", "upper", "point_type"]].rename(columns={
+        "period": "Month", "value": value_name, "mean": "Mean", "lower": "Lower process limit",
+        "upper": "Upper process limit", "point_type": "What the month shows"})
+
+
+def reading(result: SpcResult) -> str:
+    """The icons' words and the reading: 'Variation: … Assurance: … Special cause improvement: 8 months…'."""
+    parts = [f"**Variation:** {VARIATION_ICONS[result.variation]}."]
+    if result.assurance:
+        parts.append(f"**Assurance:** {ASSURANCE_ICONS[result.assurance]}.")
+    return " ".join([*parts, markdown_literal(result.words)])
+
+
+def spc_view(datasets: tuple[str, ...], name: str) -> None:
+    """An area page's SPC view of the monthly measures of ``datasets``, behind a toggle. Scrutiny members
+    (who see suppressed figures only) get small-number months as gaps, and so words built without them."""
+    monthly = _monthly(store_key())
+    present = set(monthly["metric"])  # a dataset with no rows yet has no months: its page says what to upload
+    metrics = [m for m in monthly_metrics() if m.dataset in datasets and m.id in present]
+    if not metrics or not st.toggle(TOGGLE, key=f"spc-{name}"):
+        return
+    st.caption(SPC_INTRO)
+    person = current_person()
+    withhold = person is None or sees_suppressed_only(person)
+    targets = action_targets(ratings())
+    results = spc_many(monthly, [m.id for m in metrics], targets=targets, withhold_small=withhold)
+    for metric in metrics:
+        result = results[metric.id]
+        title = f"{metric.title}, by month{metric.display.suffix}"
+        if isinstance(result, SpcError):
+            st.info(markdown_literal(f"{metric.title}: no SPC chart yet ({result})."))
+            continue
+        st.markdown(f"**{markdown_literal(metric.title)}**: {reading(result)}")
+        fig = spc_chart(result, title, metric.unit, target=targets.get(metric.id), scale=meeting_scale())
+        chart_block(fig, _table(result, metric.unit, title), f"spc-{metric.id}",
+                    caption=metric_caption(metric.id))
+
+
+def action_spc_table() -> None:
+    """The Action plan's SPC reading: each action measured monthly, its BRAG rating beside its variation and
+    assurance (against that action's target)."""
+    rated = ratings()
+    found = action_spc(rated, _monthly(store_key()))
+    if found.empty:
+        return
+    st.subheader("Real change or noise? (monthly SPC)")
+    st.caption("The rating compares the latest quarter with the action's baseline, trajectory and target. "
+               "Variation and assurance read every month: is the change real, and will the target reliably be met?")
+    rag = dict(zip(rated["action_id"], rated["rag"]))
+    table = pd.DataFrame({"Action": found["action_id"], "Measure": found["measure"],
+                          "Rating": found["action_id"].map(rag), "Variation": found["variation_words"],
+                          "Assurance": found["assurance_words"].replace("", "No assurance"),
+                          "Reading": found["words"]})
+    show_table(table)
+
+
+ABOUT = f"""
+**SPC and BRAG: two different questions.**
+
+The BRAG rating (Blue, Red, Amber, Green) asks whether an action is where the plan said it would be: the latest
+quarter against its baseline, its planned trajectory and its target, by the rule above.
+
+Statistical process control (SPC) asks whether a change is real. Every measure goes up and down a little from
+month to month by chance. An SPC chart draws each month's figure with its average and two *process limits*, set
+from how much the figure usually moves from one month to the next (the average moving range × 2.66 either side
+of the average). A month is *special cause*, a real change rather than noise, when:
+1. it is outside the process limits; or
+2. it is part of 7 months in a row each higher (or each lower) than the one before; or
+3. it is one of 2 out of 3 months in a row close to the same limit; or
+4. it is part of 7 months in a row on the same side of the average.
+
+*Variation* says what the latest month shows: common cause (no sign of real change), special cause improvement or
+concern (by which way is better for the measure), or special cause that is neither better nor worse.
+*Assurance* compares the action's target with the limits: if every expected month meets the target it will
+reliably be met; if none does, it will not be met without change; otherwise it is hit and miss. With fewer than
+{MIN_STABLE_POINTS} months the limits are *trial limits* and no assurance is given. Missing months are gaps, never
+zeros. The method follows NHS England's "Making Data Count" guidance and the NHS-R NHSRplotthedots package.
+Figures are shown by month for the children's records (contacts, referrals, assessments, enquiries,
+child protection plans) and case audits.
+"""
+
+
+def spc_about() -> None:
+    """The About page's section on SPC and how it differs from BRAG."""
+    st.subheader("Real change or noise: SPC charts")
+    st.markdown(ABOUT)
