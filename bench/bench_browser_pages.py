@@ -14,7 +14,6 @@ lands on the Audit trail page and then clicks through every page twice. The AppT
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -23,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.report import emit  # noqa: E402
 
 TARGETS = {"demo": {"first": 2.0, "second": 1.0}, "2.5m_contacts": {"first": None, "second": None}}
 LANDING = "audit_trail"  # opened by URL; every other page is first reached by a click
@@ -37,13 +38,6 @@ DRAWN_JS = """(previous) => {
     && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"], [data-testid="stSkeleton"]')
     && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every((c) => c.querySelector('.main-svg'));
 }"""
-
-
-def emit(name: str, value: float, unit: str, baseline: float | None = None) -> None:
-    ratio = value / baseline if baseline else None
-    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit,
-                      "baseline": round(baseline, 4) if baseline is not None else None,
-                      "ratio": round(ratio, 3) if ratio is not None else None}), flush=True)
 
 
 def visit(page, title: str) -> float:

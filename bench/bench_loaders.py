@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gc
-import json
 import os
 import random
 import subprocess
@@ -28,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.report import emit  # noqa: E402
 
 ROWS = 200_000
 ROUNDS = 7
@@ -152,13 +153,6 @@ def peak_memory_mb(path: Path, expected_rows: int = ROWS) -> float:
     output = subprocess.run([sys.executable, "-c", code, str(ROOT), str(path), str(expected_rows)], check=True,
                             capture_output=True, text=True, env={**os.environ, "DASHBOARD_SECRET": "bench"}).stdout
     return float(output.strip().splitlines()[-1])
-
-
-def emit(name: str, value: float, unit: str, baseline: float | None = None) -> None:
-    ratio = value / baseline if baseline else None
-    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit,
-                      "baseline": round(baseline, 4) if baseline is not None else None,
-                      "ratio": round(ratio, 3) if ratio is not None else None}), flush=True)
 
 
 def main() -> None:

@@ -7,7 +7,6 @@ start-up (queries computed), "warm" a later run (queries cached, as people see i
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -17,10 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def emit(name: str, value: float, unit: str, baseline: float | None = None) -> None:
-    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit, "baseline": baseline,
-                      "ratio": round(value / baseline, 3) if baseline else None}), flush=True)
+from bench.report import emit  # noqa: E402
 
 
 def time_pages(db: Path, label: str, target: float) -> None:

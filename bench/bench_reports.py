@@ -8,7 +8,6 @@ matplotlib. Each figure is the best of three runs in this process (imports and t
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.report import emit  # noqa: E402
 from demo.load import load_demo  # noqa: E402
 from loaders.store import Store  # noqa: E402
 from reports import static_charts  # noqa: E402
@@ -35,12 +35,6 @@ def best_of(runs: int, work: Callable[[], object]) -> float:
     return min(times)
 
 
-def emit(name: str, value: float, baseline: float | None, unit: str = "s") -> None:
-    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit,
-                      "baseline": None if baseline is None else round(baseline, 4),
-                      "ratio": None if not baseline else round(value / baseline, 2)}))
-
-
 def demo_store(folder: Path) -> Store:
     store = Store(folder / "demo.duckdb")
     load_demo(store, quiet=True)
@@ -55,9 +49,9 @@ def main() -> None:
         static_charts.svg(specs[0], "warm")
         charts_once = best_of(3, lambda: [static_charts.svg(s, f"c{i}") for i, s in enumerate(specs)])
         public = best_of(3, lambda: write_public(build_content(store, suppressed=True), Path(tmp) / "site"))
-        emit("reports.public_page", public, charts_once)
-        emit("reports.static_chart_svg", charts_once / len(specs), None)
-        emit("reports.static_chart_png", best_of(3, lambda: [static_charts.png(s) for s in specs]) / len(specs), None)
+        emit("reports.public_page", public, "s", charts_once)
+        emit("reports.static_chart_svg", charts_once / len(specs), "s")
+        emit("reports.static_chart_png", best_of(3, lambda: [static_charts.png(s) for s in specs]) / len(specs), "s")
         bench_pack(store, Path(tmp))
         store.close()
     if public > PUBLIC_TARGET_S:
@@ -80,7 +74,7 @@ def bench_pack(store: Store, folder: Path) -> None:
     charts_once = best_of(3, lambda: [static_charts.png(s, **PNG_SIZE) for s in specs])
     for suffix in (".pptx", ".pdf"):
         took = best_of(3, lambda out=folder / f"pack{suffix}": cold_pack(out))
-        emit(f"reports.pack_{suffix[1:]}_14_actions", took, charts_once)
+        emit(f"reports.pack_{suffix[1:]}_14_actions", took, "s", charts_once)
         if took > PACK_TARGET_S:
             print(f"the {suffix} pack took {took:.2f} s, over the {PACK_TARGET_S} s target", file=sys.stderr)
 

@@ -11,7 +11,6 @@ submission history and the volume check has earlier quarters to compare with), i
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import random
 import statistics
@@ -23,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.report import emit  # noqa: E402
 
 ROWS = 5_000
 ROUNDS = 7
@@ -84,13 +85,6 @@ def preview_seconds(page, url: str, path: Path, verdict: str = "ready to load") 
     main.locator(".st-key-confirm_load button").wait_for(timeout=RUN_TIMEOUT_MS)
     wait_for_run(page)
     return time.perf_counter() - started
-
-
-def emit(name: str, value: float, unit: str, baseline: float | None = None) -> None:
-    ratio = value / baseline if baseline else None
-    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit,
-                      "baseline": round(baseline, 4) if baseline is not None else None,
-                      "ratio": round(ratio, 3) if ratio is not None else None}), flush=True)
 
 
 def main() -> None:

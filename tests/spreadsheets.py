@@ -11,6 +11,8 @@ from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
+from loaders.report import column_letter
+
 
 def write_xlsx(path: Path, sheets: dict[str, Iterable[Sequence[object]]]) -> Path:
     """One sheet per entry, rows written as given (dates as real Excel dates)."""
@@ -64,13 +66,6 @@ class Formula:
         self.formula, self.cached = formula, cached
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _cell_xml(ref: str, value: object) -> str:
@@ -95,7 +90,7 @@ def sheet_xml(rows: Iterable[Sequence[object]], *, prolog: str = "", dimension: 
     """A worksheet part; ``prolog`` goes between the XML declaration and the root element."""
     body = []
     for r, row in enumerate(rows, start=1):
-        cells = "".join(_cell_xml(f"{_column_letter(c)}{r}", v) for c, v in enumerate(row))
+        cells = "".join(_cell_xml(f"{column_letter(c)}{r}", v) for c, v in enumerate(row))
         body.append(f'<row r="{r}">{cells}</row>')
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'

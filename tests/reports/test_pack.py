@@ -195,3 +195,14 @@ def test_a_format_other_than_pptx_or_pdf_is_refused_before_any_work(store, tmp_p
     with pytest.raises(ExportError, match=r"written as \.pptx or \.pdf, not \.docx"):
         write_pack(build_content(store, suppressed=False), tmp_path / "pack.docx")
     assert not (tmp_path / "pack.docx").exists()
+
+
+def test_the_pack_carries_no_raw_identifier(demo_pptx, demo_pdf):
+    """The demo's child IDs (SYN-000001 …) were loaded into the store; neither pack format holds one."""
+    import zipfile
+
+    pattern = re.compile(rb"SYN-\d{6}")
+    with zipfile.ZipFile(demo_pptx) as archive:
+        assert [name for name in archive.namelist() if pattern.search(archive.read(name))] == []
+    assert not pattern.search(demo_pdf.read_bytes())
+    assert not any(re.search(r"SYN-\d{6}", text) for text in _pdf_texts(demo_pdf))
