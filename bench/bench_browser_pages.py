@@ -8,8 +8,11 @@ adds over Streamlit's own page switch, whatever the shared machine's speed that 
 of each pass against its target: on the demo data 2 s on the first visit and 1 s on the second.
 
 Each store gets its own server started afresh (local mode, as ``make run``) and one browser session, which
-lands on the Audit trail page and then clicks through every page twice. The AppTest script-run benchmark is
-``bench_pages.py``.
+lands on the Audit trail page and then clicks through every page twice. A page whose sections are tabs draws
+only the open one (``ui.blocks.lazy_tabs``), so a third pass opens each page again and times a click on each of
+its other tabs until that tab is drawn ("tab": its reads may be cold, as for a reader opening it the first
+time), against the About page's second visit; the slowest tab against the second visit's target. The AppTest
+script-run benchmark is ``bench_pages.py``.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ DRAWN_JS = """(previous) => {
     && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"], [data-testid="stSkeleton"]')
     && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every((c) => c.querySelector('.main-svg'));
 }"""
+# The same for a tab just clicked: its panel holds what the rerun built (a lazy tab not yet run is empty).
+TAB_JS = """(tabId) => (%s)(tabId) && !document.querySelector('[data-testid="stSkeleton"]')
+    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every((c) => c.querySelector('.main-svg'))"""
 
 
 def visit(page, title: str) -> float:
@@ -52,6 +58,27 @@ def visit(page, title: str) -> float:
     return time.perf_counter() - started
 
 
+def visit_tabs(page, title: str) -> dict[str, float]:
+    """Open ``title`` (not timed), then click each tab but the first; seconds until each is drawn, by label."""
+    from tests.browser.helpers import RUN_TIMEOUT_MS, TAB_DRAWN_JS
+
+    visit(page, title)
+    tabs = page.get_by_test_id("stMain").get_by_role("tab")
+    times = {}
+    for index in range(1, tabs.count()):
+        tab = tabs.nth(index)
+        started = time.perf_counter()
+        tab.click()
+        page.wait_for_function(TAB_JS % TAB_DRAWN_JS, arg=tab.get_attribute("id"), timeout=RUN_TIMEOUT_MS,
+                               polling=20)
+        times[tab.inner_text()] = time.perf_counter() - started
+    return times
+
+
+def _slug(text: str) -> str:
+    return "_".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
 def time_store(db: Path, label: str, browser) -> None:
     from access.pages import PAGES
     from tests.browser.helpers import base_env, start_app, wait_for_render
@@ -64,6 +91,7 @@ def time_store(db: Path, label: str, browser) -> None:
         page.goto(f"{url}/{LANDING}", wait_until="domcontentloaded")
         wait_for_render(page)
         times = {kind: {p.name: visit(page, p.title) for p in order} for kind in ("first", "second")}
+        tabs = {f"{p.name}.{_slug(tab)}": seconds for p in order for tab, seconds in visit_tabs(page, p.title).items()}
         context.close()
     for kind, pages in times.items():
         about = pages["about"]
@@ -71,6 +99,11 @@ def time_store(db: Path, label: str, browser) -> None:
             emit(f"browser_pages.{label}.{name}.{kind}", seconds, "s", about)
         slowest = max(pages, key=pages.get)
         emit(f"browser_pages.{label}.slowest.{kind}.{slowest}", pages[slowest], "s", TARGETS[label][kind])
+    for name, seconds in tabs.items():  # browser_pages.demo.mash.referrals.tab
+        emit(f"browser_pages.{label}.{name}.tab", seconds, "s", times["second"]["about"])
+    if tabs:
+        slowest = max(tabs, key=tabs.get)
+        emit(f"browser_pages.{label}.slowest.tab.{slowest}", tabs[slowest], "s", TARGETS[label]["second"])
 
 
 def main() -> None:

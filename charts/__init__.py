@@ -20,8 +20,6 @@ import plotly.io as pio
 from charts.spec import GREY, ChartSpec, trajectory_spec
 from loaders.periods import Quarter
 from metrics.display import format_number, unit_display
-from metrics.ratings import ORDER as RATING_ORDER
-from metrics.ratings import rating_kind
 from ui.literal import chart_literal
 
 # Set once: naming the template on every figure costs ~75 ms per chart in validation.
@@ -45,6 +43,31 @@ GRADE_COLOURS = {"Outstanding": "#08306B", "Good": "#56B4E9", "Requires improvem
                  "Inadequate": "#D55E00", "Not graded": "#BABABA"}
 TITLE_CHARS = 48  # about what fits across half the page at 1366 px in 18 px type: longer titles wrap
 LEGEND_ROW_PX = 22
+TARGET_LINE = {"color": "#0b0c0c", "dash": "dot", "width": 2}
+# Labels never lie over the data, a target or a star: values and targets are written in a column just right of
+# the plot (the margin grows to hold them), a due quarter's label in a band kept clear above the highest value.
+LABEL_GAP_PX = 6
+HEADROOM = 0.3  # the band above the data, as a share of the values' span: room for a label over a star
+
+
+def _text_px(text: str, size: float) -> int:
+    """A generous width of ``text`` at ``size`` px, so a margin sized by it always holds the text: at least its
+    width in Arial (digits 0.56 em) or in DejaVu Sans, a wider fallback (digits 0.64 em, % 0.95 em)."""
+    return round(sum(1.0 if ch in "%@MWmw" else 0.66 for ch in str(text)) * size) + 2
+
+
+def _edge_labels(fig: go.Figure, labels: Sequence[tuple[object, str]], scale: float) -> None:
+    """Write each (y, text) in a column just right of the plot area, level with ``y``, and widen the right
+    margin to hold the longest: outside the plot, no bar, line, marker or target can run through them."""
+    if not labels:
+        return
+    size = round(13 * scale)
+    fig.update_layout(
+        annotations=[*fig.layout.annotations, *({
+            "xref": "paper", "x": 1, "xanchor": "left", "xshift": LABEL_GAP_PX, "yref": "y", "y": y,
+            "text": chart_literal(text), "showarrow": False, "font": {"color": TEXT, "size": size},
+        } for y, text in labels)],
+        margin={"r": 20 + LABEL_GAP_PX + max(_text_px(text, size) for _, text in labels)})
 
 
 def _wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
@@ -166,22 +189,28 @@ def bar_by_group(
     data: pd.DataFrame, title: str, unit: str, *, category: str, value: str = "value",
     target: float | None = None, y_label: str | None = None, scale: float = 1.0,
 ) -> go.Figure:
-    """Horizontal bars for categories (e.g. agencies), each labelled with its value."""
+    """Horizontal bars for categories (e.g. agencies), each labelled with its value in a column just right of the
+    plot; a target is a dotted line across the bars, named in the legend."""
     data = data.sort_values(value, ascending=True)
+    names = list(data[category].map(chart_literal))
     fig = go.Figure(go.Bar(
-        y=data[category].map(chart_literal), x=data[value], orientation="h", marker={"color": PALETTE[0]},
-        text=[format_number(v, unit) for v in data[value]], textposition="outside", cliponaxis=False,
+        y=names, x=data[value], orientation="h", marker={"color": PALETTE[0]}, showlegend=False,
         hovertemplate="%{y}: %{x:.1f}<extra></extra>",
     ))
     if target is not None:
-        fig.add_vline(x=target, line={"color": "#0b0c0c", "dash": "dot", "width": 2},
-                      annotation_text=chart_literal(f"Target {format_number(target, unit)}"),
-                      annotation_position="top")
+        # The line crosses every bar, so its words go in the legend (a dotted swatch), never beside the line.
+        fig.add_vline(x=target, line=TARGET_LINE)
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=TARGET_LINE, hoverinfo="skip",
+                                 name=chart_literal(f"Target {format_number(target, unit)}")))
+    fig.update_layout(showlegend=target is not None)
     fig.update_yaxes(type="category", title="")
     fig.update_xaxes(title=chart_literal(_axis_title(unit, y_label)), rangemode="tozero",
                      ticksuffix=unit_display(unit).sign)
     layout = _layout(fig, title, "", scale, height=max(300, 60 + 34 * len(data)))
     layout.update_xaxes(type="linear")
+    # Each bar's value in the column right of the plot, level with its bar: a target line never runs through it.
+    _edge_labels(layout, [(name, format_number(v, unit)) for name, v in zip(names, data[value], strict=True)],
+                 scale)
     return layout
 
 
@@ -197,8 +226,8 @@ def trajectory(
     scale: float = 1.0,
 ) -> go.Figure:
     """An action's progress: actual values, the planned straight line from baseline to target (dashed),
-    the target marker and the due quarter marked. What it shows is ``charts.spec.trajectory_spec``, which the
-    exports' static pictures draw too."""
+    the target star (its words right of the plot, level with it) and the due quarter marked. What it shows is
+    ``charts.spec.trajectory_spec``, which the exports' static pictures draw too."""
     spec = trajectory_spec(actual, title=title, unit=unit, baseline=baseline, baseline_period=baseline_period,
                            target=target, due_period=due_period)
     return from_spec(spec, scale=scale)
@@ -208,13 +237,14 @@ def from_spec(spec: ChartSpec, *, scale: float = 1.0) -> go.Figure:
     """The plotly figure of a chart specification (``charts.spec``)."""
     fig = go.Figure()
     order = list(spec.categories)
+    edge: list[tuple[float, str]] = []  # the points' labels ("Target 90.0%"), right of the plot at their height
     for series in spec.series:
         if series.kind == "points":
             fig.add_trace(go.Scatter(
-                x=list(series.periods), y=list(series.values), name=chart_literal(series.name),
-                mode="markers+text", text=[chart_literal(series.label or "")], textposition="top center",
+                x=list(series.periods), y=list(series.values), name=chart_literal(series.name), mode="markers",
                 marker={"symbol": series.marker or "circle", "size": 16, "color": series.colour},
             ))
+            edge += [(v, series.label) for v in series.values if series.label and v is not None]
             continue
         fig.add_trace(go.Scatter(
             x=list(series.periods), y=list(series.values), name=chart_literal(series.name),
@@ -227,12 +257,29 @@ def from_spec(spec: ChartSpec, *, scale: float = 1.0) -> go.Figure:
         due = order.index(spec.due_period)
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": due, "x1": due, "y0": 0, "y1": 1,
                        "line": {"color": GREY, "dash": "dot"}})
-        notes.append({"xref": "x", "yref": "paper", "x": due, "y": 0,
-                      "text": chart_literal(f"Due {spec.due_period}"),
-                      "showarrow": False, "xanchor": "right", "yanchor": "bottom"})
+        # At the top of the due line, in the band kept clear above the data (_headroom), on the side of the line
+        # with more room, a few pixels off it.
+        left = due >= len(order) / 2
+        notes.append({"xref": "x", "yref": "paper", "x": due, "y": 1, "text": chart_literal(f"Due {spec.due_period}"),
+                      "showarrow": False, "xanchor": "right" if left else "left", "yanchor": "top",
+                      "xshift": -LABEL_GAP_PX if left else LABEL_GAP_PX})
     fig.update_layout(shapes=shapes, annotations=notes, xaxis={"categoryorder": "array", "categoryarray": order,
-                      "title": {"text": spec.x_title}}, yaxis={"ticksuffix": spec.suffix})
-    return _layout(fig, spec.title, spec.y_title, scale)
+                      "title": {"text": spec.x_title}},
+                      yaxis={"ticksuffix": spec.suffix, **_headroom(spec, bool(spec.due_period))})
+    fig = _layout(fig, spec.title, spec.y_title, scale)
+    _edge_labels(fig, edge, scale)
+    return fig
+
+
+def _headroom(spec: ChartSpec, needed: bool) -> dict:
+    """The y axis reaches HEADROOM of the values' span above the highest value, so a label at the top of the
+    plot (the due quarter's) has a band no line, marker or star reaches."""
+    values = [v for s in spec.series for v in s.values if v is not None]
+    if not needed or not values:
+        return {}
+    low, high = min(values), max(values)
+    span = (high - low) or abs(high) or 1.0
+    return {"autorangeoptions": {"include": [high + HEADROOM * span]}}
 
 
 def heatmap(data: pd.DataFrame, title: str, *, row: str, value: str = "value", scale: float = 1.0) -> go.Figure:
@@ -246,17 +293,6 @@ def heatmap(data: pd.DataFrame, title: str, *, row: str, value: str = "value", s
     ))
     fig.update_xaxes(title="Financial quarter")
     return _layout(fig, title, "", scale, height=max(300, 120 + 45 * len(table)))
-
-
-def brag_bar(counts: pd.DataFrame, title: str, *, scale: float = 1.0) -> go.Figure:
-    """Counts of actions per rating: each bar labelled with its rating's word and count."""
-    fig = go.Figure(go.Bar(
-        x=counts["rag"], y=counts["count"], text=[f"{r}: {c}" for r, c in zip(counts["rag"], counts["count"])],
-        textposition="outside", marker={"color": [rating_kind(r).colour for r in counts["rag"]]},
-        cliponaxis=False, hovertemplate="%{x}: %{y}<extra></extra>",
-    ))
-    fig.update_xaxes(categoryorder="array", categoryarray=list(RATING_ORDER), title="Rating")
-    return _layout(fig, title, "Number of actions", scale, height=320)
 
 
 def grouped_bars(
@@ -292,5 +328,9 @@ def grouped_bars(
         layout.update_xaxes(range=list(x_range))
     else:
         layout.update_xaxes(rangemode="tozero")
+    # A label sits just past its bar's end: the longest bar's may run past the plot, so the margin holds it.
+    texts = [format_number(v, unit) for v in data[value] if not pd.isna(v)]
+    if texts:
+        layout.update_layout(margin={"r": 20 + LABEL_GAP_PX + max(_text_px(t, round(13 * scale)) for t in texts)})
     return layout
 

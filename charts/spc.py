@@ -6,7 +6,8 @@ rest on fewer than 12 months); optionally the near-limit band dotted; the target
 Special-cause months are marked by colour AND shape, each kind its own legend entry in words: improvement
 blue diamonds, concern orange squares, neither better nor worse purple triangles (up for high, down for low),
 common cause grey circles. Making Data Count's colours are blue for improvement, orange for concern and purple
-for neither; the Okabe-Ito shades are used so the palette stays colour-blind safe.
+for neither; the shades are the variation icons' (``charts.spc_icons.POINT_STYLES``: Okabe-Ito blue, and an
+orange, purple and grey dark enough for 4.5:1 against white), so a chart and its icon agree.
 """
 
 from __future__ import annotations
@@ -14,18 +15,20 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from charts import TEXT, _layout
+from charts.spc_icons import POINT_STYLES
 from metrics.display import format_number, unit_display
 from metrics.spc import SpcResult
 from ui.literal import chart_literal
 
-# point type -> (legend words, colour, marker symbol)
-MARKS: dict[str, tuple[str, str, str]] = {
-    "common_cause": ("Common cause", "#6f777b", "circle"),
-    "special_cause_improvement": ("Special cause: improvement", "#0072B2", "diamond"),
-    "special_cause_concern": ("Special cause: concern", "#E69F00", "square"),
-    "special_cause_neutral_high": ("Special cause: higher, neither better nor worse", "#CC79A7", "triangle-up"),
-    "special_cause_neutral_low": ("Special cause: lower, neither better nor worse", "#CC79A7", "triangle-down"),
+_WORDS = {
+    "common_cause": "Common cause",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause: higher, neither better nor worse",
+    "special_cause_neutral_low": "Special cause: lower, neither better nor worse",
 }
+# point type -> (legend words, colour, marker symbol); colour and symbol are the icons' (charts.spc_icons).
+MARKS: dict[str, tuple[str, str, str]] = {kind: (words, *POINT_STYLES[kind]) for kind, words in _WORDS.items()}
 TRIAL_LABEL = "Trial process limits (fewer than 12 months)"
 
 
@@ -38,7 +41,7 @@ def _line(fig: go.Figure, xs: list[str], ys: list[float], name: str, dash: str, 
 def spc_chart(result: SpcResult, title: str, unit: str, *, target: float | None = None,
               near_band: bool = False, scale: float = 1.0) -> go.Figure:
     """The XmR chart of ``result``: every month with its point type marked, the mean, the limits (trial limits
-    labelled as such), the near-limit band when asked and the target; the reading in words under the title."""
+    labelled as such), the near-limit band when asked and the target."""
     xs = [p.period.strftime("%Y-%m") for p in result.points]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=xs, y=[p.value for p in result.points], name="Monthly value", mode="lines",
@@ -60,13 +63,9 @@ def spc_chart(result: SpcResult, title: str, unit: str, *, target: float | None 
         _line(fig, xs, [p.near_lower for p in result.points], "Near the limits", "dot", 1, legend=False)
     if target is not None:
         _line(fig, xs, [target] * len(xs), f"Target {format_number(target, unit)}", "dashdot", 2.5, "#D55E00")
-    reading = " ".join(part for part in (result.variation_words, result.assurance_words) if part)
-    fig.update_layout(
-        annotations=[{"xref": "paper", "yref": "paper", "x": 0, "y": -0.22, "xanchor": "left", "yanchor": "top",
-                      "text": chart_literal(reading), "showarrow": False, "font": {"color": TEXT}}],
-        xaxis={"categoryorder": "array", "categoryarray": xs, "title": {"text": "Month"}},
-        yaxis={"ticksuffix": unit_display(unit).sign})
-    fig = _layout(fig, title + (" (trial limits)" if result.trial else ""), unit_display(unit).axis, scale,
-                  height=420)
-    fig.update_layout(margin={"b": 110})
-    return fig
+    # The reading in words is not drawn into the figure: every page puts it, with its icons, right above the
+    # chart (ui/spc.py), and text under the plot collided with a legend that grows with a target line.
+    fig.update_layout(xaxis={"categoryorder": "array", "categoryarray": xs, "title": {"text": "Month"}},
+                      yaxis={"ticksuffix": unit_display(unit).sign})
+    return _layout(fig, title + (" (trial limits)" if result.trial else ""), unit_display(unit).axis, scale,
+                   height=420)

@@ -113,9 +113,12 @@ THEME_NOT_APPLICABLE = {"GCP2 used": {"Police", "Housing", "Probation"}, "Early 
 AUDIT_TYPES = ("Neglect deep dive (children aged 7-15)", "Multi-agency case audit", "Think family thematic audit")
 
 ACTION_HEADERS = ["Action ID", "Priority area", "Action", "Lead agency", "Lead officer", "Measure", "Baseline",
-                  "Baseline period", "Target", "Due period", "Status", "Evidence", "Sustainability plan"]
+                  "Baseline period", "Target", "Due period", "Status", "Evidence", "Sustainability plan",
+                  "Go-live date"]  # a local header for "Live from": the SPC limits are recalculated from it
 AIMS = ("Measurable outcomes for children", "Workforce knowledge and skills", "Processes and pathways")
 BASELINE = QUARTERS[1]  # 2024-25 Q2: the quarter before the plan was agreed
+# When an action's change went live (the plan's "Live from"): action 1.1's extra screening capacity at peak times.
+GO_LIVE = {"1.1": dt.date(2025, 1, 6)}
 
 # (id, aim, action, lead agency, lead officer, measure, baseline period, target, due, status, evidence, sustain)
 ACTIONS: tuple[tuple, ...] = (

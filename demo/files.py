@@ -29,6 +29,7 @@ from demo.design import (
     AIMS,
     BOROUGH,
     CONFIDENCE_LABELS,
+    GO_LIVE,
     QUARTERS,
     RETURN_DATES,
     THEMES,
@@ -130,7 +131,8 @@ def _write_action_plan(path: Path, metrics: dict[str, dict[str, float | None]]) 
             value = metrics[measure][base_q.label]
             baseline = round(value, 2 if measure == "training.confidence_uplift" else 1)
         sheet.append([aid, AIMS[aim], action, agency, officer, measure, baseline,
-                      base_q.label if measure else None, target, due, status, evidence or None, sustain or None])
+                      base_q.label if measure else None, target, due, status, evidence or None, sustain or None,
+                      GO_LIVE.get(aid)])
     wb.save(path)
     return sheet.rows
 

@@ -162,7 +162,8 @@ def converter_for(column: Column, today: dt.date | None = None) -> Callable[[obj
     """A function from a non-blank raw value to the stored value; raises :class:`Invalid`."""
     kind = column.kind
     if kind in ("date", "dob"):
-        return lambda value: parse_date(value, today)
+        latest = dt.date.max if column.future_allowed else today
+        return lambda value: parse_date(value, latest)
     if kind == "age":
         return _age
     if kind == "int":

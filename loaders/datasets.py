@@ -48,6 +48,8 @@ class Column:
     # For a required column whose cells may be blank: what a blank cell means. The row is loaded with the
     # cell blank (NULL) and one warning lists the rows, instead of an error per row.
     blank_means: str = ""
+    # A date the plan may set ahead (a change going live next month), so a future date is not an error.
+    future_allowed: bool = False
 
     @property
     def match_keys(self) -> set[str]:
@@ -360,6 +362,11 @@ ACTIONS = Dataset(
                example="Quarterly MASH performance report"),
         Column("sustainability_plan", "Sustainability plan", "text", aliases=("Sustainability",),
                example="Timeliness reviewed monthly at MASH strategic board"),
+        Column("spc_from", "Live from", "date", aliases=("Went live", "Go-live date", "Go live date", "Live date",
+               "Change date", "Implemented from", "Rebase date", "SPC rebase date", "SPC limits from"),
+               description="When the change went live: the measure's monthly SPC limits are worked out again "
+                           "from that month (a rebase), once there are two months after it. Blank: limits from "
+                           "every month.", example="2025-10-01", future_allowed=True),
     ),
     signature=("action_id", "action"),
     natural_keys=(("action_id",),),

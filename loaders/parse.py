@@ -481,7 +481,8 @@ def _ages(dataset: Dataset, parsed: dict[str, CodedColumn], keep: np.ndarray, ca
         born, on = parsed["date_of_birth"].days(keep), parsed[event].days(keep)
         derived = ~np.isnat(born) & ~np.isnat(on) & (born <= on)
         if derived.any():
-            (born_year, born_day), (on_year, on_day) = _year_and_day(born[derived]), _year_and_day(on[derived])
+            rows = keep[derived]
+            (born_year, born_day), (on_year, on_day) = _calendar(parsed["date_of_birth"], rows), _calendar(parsed[event], rows)
             age[derived] = on_year - born_year - (on_day < born_day)
     apart = np.flatnonzero(given_known & derived & (np.abs(given.astype(np.int32) - age) > 1))
     if len(apart):
@@ -496,12 +497,14 @@ def _ages(dataset: Dataset, parsed: dict[str, CodedColumn], keep: np.ndarray, ca
     return pa.array(age, pa.int16(), mask=~(derived | given_known))
 
 
-def _year_and_day(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Calendar year, and month and day as one comparable number (month * 32 + day)."""
-    year_start, month_start = days.astype("datetime64[Y]"), days.astype("datetime64[M]")
-    month = (month_start - year_start.astype("datetime64[M]")).astype(np.int64)
-    day = (days - month_start.astype("datetime64[D]")).astype(np.int64)
-    return year_start.astype(np.int64) + 1970, month * 32 + day
+def _calendar(column: CodedColumn, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``rows`` of a date column, the calendar year and the month and day as one comparable
+    number (month * 32 + day), 0 where there is no date: worked out once per distinct date, not per row."""
+    dates = [value if isinstance(value, dt.date) else None for value in column.converted]
+    year = np.array([0 if value is None else value.year for value in dates], dtype=np.int64)
+    day = np.array([0 if value is None else value.month * 32 + value.day for value in dates], dtype=np.int64)
+    codes = column.codes[rows]
+    return year[codes], day[codes]
 
 
 def _check_rules(dataset: Dataset, parsed: dict[str, CodedColumn], rows: np.ndarray, flag) -> None:

@@ -2,8 +2,9 @@
 
 Every check that protects the machine runs before any parsing: what the file really is
 (whatever its name), its declared uncompressed size and compression ratio, XML entity
-declarations, and each sheet's rows and grid (from the cells' own references, whatever the
-declared dimension says). A CSV is checked while it is streamed, and refused at its first bad row.
+declarations, and each sheet's rows and grid: where calamine would place every cell (by its reference,
+or where it falls when it has none), whatever the sheet's declared dimension says, which is only a
+claim (see ``loaders.cell_positions``). A CSV is checked while it is streamed, and refused at its first bad row.
 Formulas are never evaluated: the cached values are read.
 
 Refusals never quote a cell or a sheet's name (they are stored): sheets by position, rows by number.
@@ -23,6 +24,8 @@ from typing import Literal
 
 import python_calamine
 
+from loaders.cell_positions import position_refusal
+
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 MAX_ROWS = 1_000_000  # a sheet's rows, counting every row: title rows, the header row and blank rows too
@@ -33,16 +36,7 @@ _MAX_SHARED = 1_000_000  # distinct values kept for sharing while a CSV is read
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
 _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_DIMENSION_END = re.compile(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
-# A row's or cell's reference, <row r="12"> or <c r="AB12">, in a part with its whitespace taken out (so
-# spaces around "=" do not matter), written any way calamine accepts it: either quote, lower case, zeros.
-_CELL_REF = re.compile(rb'r=["\']([A-Za-z]*)(\d+)["\']')
-# The same, reduced to character classes for a quick search: letters (except r) become A, digits 0.
-_REF_CLASSES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqstuvwxyz0123456789'",
-                               b"A" * 51 + b"0" * 10 + b'"')
-_WHITESPACE = b" \t\r\n"
 
 
 class FileRejected(Exception):
@@ -126,8 +120,7 @@ def _check_workbook_zip(path: Path, limits: Limits) -> None:
                         "refused for safety"
                     )
                 if info.filename.startswith("xl/worksheets/"):
-                    _check_dimension(head, limits)
-                    _check_cell_positions(archive, info, limits)
+                    _check_cell_positions(path, archive, info, limits)
 
 
 def _read_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -141,83 +134,18 @@ def _read_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         ) from None
 
 
-def _check_dimension(head: bytes, limits: Limits) -> None:
-    """Refuse a sheet whose declared used range is too large, before reading it. Excel writes the range
-    truly: this alone stops the person who typed in cell XFD900000 by mistake."""
-    match = _DIMENSION.search(head)
-    if match and match[1] and int(match[1]) > limits.max_rows:
-        raise FileRejected(f"a sheet has {int(match[1]):,} rows, more than the {limits.max_rows:,} allowed")
-    end = _DIMENSION_END.search(head)
-    if end:
-        _check_grid(int(end[2]), _column_number(end[1]), limits)
-
-
-def _check_grid(last_row: int, last_column: int, limits: Limits) -> None:
-    if last_row <= limits.max_rows and last_row * last_column > limits.max_cells:
-        raise FileRejected(
-            f"a sheet spans {last_row:,} rows by {last_column:,} columns, more than the "
-            f"{limits.max_cells:,} cells allowed"
-        )
-
-
-def _part_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """A part's bytes without whitespace, 4 MB at a time, each chunk starting with the previous one's last
-    64 bytes, so a reference cut by a chunk boundary is whole in the next one."""
+def _check_cell_positions(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """Refuse a worksheet whose cells, wherever calamine would place them (by their references, or where
+    they fall when they have none), reach past the last row allowed or make too large a grid, before
+    calamine lays the grid out in memory (see ``loaders.cell_positions``)."""
     try:
-        with archive.open(info) as part:
-            carry = b""
-            while block := part.read(4 << 20):
-                chunk = carry + block.translate(None, _WHITESPACE)
-                yield chunk
-                carry = chunk[-64:]
+        refusal = position_refusal(path, archive, info, limits)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
         raise FileRejected(
             f"the workbook is damaged or encrypted (part {info.filename} cannot be read): save it again from Excel"
         ) from None
-
-
-def _check_cell_positions(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
-    """Refuse a worksheet whose cells reach past the last row allowed, or whose grid (last row by last
-    column) is too large, before calamine lays the grid out in memory.
-
-    calamine places a cell where its reference says, whatever the dimension claims, and allocates every
-    cell of the grid: a few bytes such as ``<c r="XFD1048576">`` would ask for 17 billion cells. Each
-    chunk is reduced to character classes and searched for a reference with two column letters or as
-    many row digits as the limit, which ordinary narrow sheets never hold; only a chunk that has one is
-    read reference by reference, and columns past Z have the whole grid measured."""
-    rare = re.compile(rb'r="(?:[Ar][Ar]|[Ar]?0{%d})' % len(str(limits.max_rows)))
-    exact = limits.max_cells < 26 * limits.max_rows  # then even a narrow sheet's grid must be measured
-    last_row = 0
-    for chunk in _part_chunks(archive, info):
-        if not exact and rare.search(chunk.translate(_REF_CLASSES)) is None:
-            continue
-        references = _CELL_REF.findall(chunk)
-        if exact or any(len(letters) > 1 for letters, _ in references):
-            last_row, last_column = _grid(archive, info)
-            _check_grid(last_row, last_column, limits)
-            break
-        last_row = max(last_row, max((int(row) for _, row in references), default=0))
-    # Otherwise every reference is in columns A to Z: the grid holds at most 26 cells a row.
-    if last_row > limits.max_rows:
-        raise FileRejected(f"a sheet has {last_row:,} rows, more than the {limits.max_rows:,} allowed")
-
-
-def _grid(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
-    """The last row and the last column any reference in the part names."""
-    last_row = last_column = 0
-    for chunk in _part_chunks(archive, info):
-        references = _CELL_REF.findall(chunk)
-        if references:
-            last_row = max(last_row, max(int(row) for _, row in references))
-            last_column = max(last_column, max(map(_column_number, {letters for letters, _ in references})))
-    return last_row, last_column
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + letter - 64
-    return number
+    if refusal:
+        raise FileRejected(refusal)
 
 
 def read_xlsx(path: Path, limits: Limits = Limits()) -> list[RawSheet]:

@@ -342,6 +342,8 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (6, "decisions: meeting date and agencies present; commentary on each action per quarter", _migration_6),
     (7, "Annex A lists 4 (assessments) and 5 (section 47 enquiries)", _migration_7),
     (8, "published comparator figures (DfE, ONS) and the record of each reference set loaded", _migration_8),
+    (9, "action plan: the date each change went live (SPC limits are recalculated from it)",
+     add_columns_migration("actions", ["spc_from DATE"])),
 ]
 
 

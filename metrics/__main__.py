@@ -119,10 +119,11 @@ def _comment(args: argparse.Namespace) -> None:
 
 
 def _spc(args: argparse.Namespace) -> None:
-    """One JSON object (or line) per month, then the series' variation and assurance; the target is that of
-    the first action the plan measures by the metric."""
+    """One JSON object (or line) per month, then the series' variation and assurance; the target, and the
+    date the change went live (a rebase unless ``--rebase`` is given), are those of the first action the plan
+    measures by the metric."""
     from metrics.brag import rate_actions
-    from metrics.monthly import action_targets, monthly_metrics, monthly_values, spc_many
+    from metrics.monthly import action_targets, action_went_live, monthly_metrics, monthly_values, spc_many
     from metrics.spc import SpcError
 
     charted = [m.id for m in monthly_metrics()]
@@ -130,8 +131,9 @@ def _spc(args: argparse.Namespace) -> None:
         raise _Refused(f"no monthly series for {args.metric!r}: monthly metrics are {', '.join(charted)}")
     store = _open(args.db, write=False)
     try:
-        targets = action_targets(rate_actions(store))
-        result = spc_many(monthly_values(store), [args.metric], targets=targets, rebase=args.rebase)[args.metric]
+        rated = rate_actions(store)
+        result = spc_many(monthly_values(store), [args.metric], targets=action_targets(rated), rebase=args.rebase,
+                          went_live=action_went_live(rated))[args.metric]
     finally:
         store.close()
     if isinstance(result, SpcError):
@@ -205,7 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "mean, process limits and point type, then its variation and assurance.")
             parser.add_argument("metric", help="a monthly metric id, e.g. contacts.decided_within_1wd")
             parser.add_argument("--rebase", type=_month, action="append", default=[],
-                                help="recalculate the limits from this month (YYYY-MM); may be repeated")
+                                help="recalculate the limits from this month (YYYY-MM); may be repeated. "
+                                "Without it, the action plan's Live from date, if any")
             parser.add_argument("--json", action="store_true", help="one JSON object per line, nothing else")
             _spc(parser.parse_args(argv[1:]))
             return 0

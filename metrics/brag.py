@@ -27,7 +27,7 @@ from metrics.registry import Metric, get
 _EPS = 1e-9
 
 PLAN_FIELDS = ("action_id", "priority_area", "action", "lead_agency", "lead_officer", "measure", "baseline",
-               "baseline_period", "target", "due_period", "status", "evidence", "sustainability_plan")
+               "baseline_period", "target", "due_period", "status", "evidence", "sustainability_plan", "spc_from")
 
 
 @dataclass(frozen=True)

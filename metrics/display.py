@@ -17,6 +17,7 @@ Every rounding is half up (``23.25`` -> ``23.3``), as people expect, through ``r
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -50,6 +51,11 @@ UNITS: dict[str, UnitDisplay] = {
 def unit_display(unit: str) -> UnitDisplay:
     """The unit's display; an unknown unit shows like a count, with its own name on the axis."""
     return UNITS.get(unit) or UnitDisplay(UNITS["count"].decimals, "", "", unit)
+
+
+def format_day(day: dt.date) -> str:
+    """A date in words, as the readers write it: "2 December 2025"."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def missing(value: object) -> bool:

@@ -9,6 +9,8 @@ points. Small numbers: a month whose figure scrutiny must not see (``metrics.sup
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,6 +20,8 @@ from loaders.datasets import DATASETS
 from loaders.store import Store
 from metrics import registry
 from metrics.compute import compute_monthly
+from metrics.display import format_day
+from metrics.display import missing as _missing
 from metrics.registry import Metric
 from metrics.spc import ASSURANCE_ICONS, VARIATION_ICONS, SpcError, SpcInput, SpcResult, compute_spc_many
 from metrics.suppress import suppress_values
@@ -55,16 +59,64 @@ def months_of(monthly: pd.DataFrame, metric_id: str, *, withhold_small: bool = F
 
 
 def spc_many(monthly: pd.DataFrame, metric_ids: Sequence[str], *, targets: Mapping[str, float] | None = None,
-             rebase: Sequence[str] = (), withhold_small: bool = False) -> dict[str, SpcResult | SpcError]:
-    """The SPC chart of each metric (or why it cannot be charted), in one pass of the engine."""
-    specs = []
+             rebase: Sequence[str] = (), withhold_small: bool = False,
+             went_live: Mapping[str, dt.date] | None = None) -> dict[str, SpcResult | SpcError]:
+    """The SPC chart of each metric (or why it cannot be charted), in one pass of the engine. ``rebase`` applies
+    to every metric as given; ``went_live`` (metric id -> the date the plan says its change went live,
+    ``action_went_live``) rebases that metric from that month once the limits can be set from it, and
+    otherwise says why not in the reading. An explicit ``rebase`` wins over the plan's date."""
+    specs, waiting = [], {}
     for metric_id in metric_ids:
         metric = registry.get(metric_id)
         if metric is None:
             raise KeyError(f"unknown metric {metric_id!r}")
-        specs.append(SpcInput(months_of(monthly, metric_id, withhold_small=withhold_small), metric.polarity,
-                              (targets or {}).get(metric_id), tuple(rebase), metric=metric_id))
-    return dict(zip(metric_ids, compute_spc_many(specs), strict=True))
+        months = months_of(monthly, metric_id, withhold_small=withhold_small)
+        own = tuple(rebase)
+        live = (went_live or {}).get(metric_id)
+        if live is not None and not own and months:
+            waiting_for = plan_rebase_wait(months, live)
+            if waiting_for is None:
+                own = (f"{live:%Y-%m}",)
+            else:
+                waiting[metric_id] = waiting_for
+        specs.append(SpcInput(months, metric.polarity, (targets or {}).get(metric_id), own, metric=metric_id))
+    results = dict(zip(metric_ids, compute_spc_many(specs), strict=True))
+    for metric_id, note in waiting.items():
+        result = results[metric_id]
+        if isinstance(result, SpcResult):
+            results[metric_id] = dataclasses.replace(result, notes=(*result.notes, note))
+    return results
+
+
+def _month_number(period: str) -> int:
+    year, month = period[:7].split("-")
+    return int(year) * 12 + int(month)
+
+
+def plan_rebase_wait(months: Sequence[tuple[str, Any]], live: dt.date) -> str | None:
+    """None when the limits can be recalculated from the month ``live`` falls in: a month after the series'
+    first with a value, and two consecutive months with values from it on (the least a moving range needs).
+    Otherwise the note saying why the limits still come from every month."""
+    start = live.year * 12 + live.month
+    present = {_month_number(period) for period, value in months if not _missing(value)}
+    when = f"The change went live on {format_day(live)}"
+    if not present or start <= min(present):
+        return f"{when}, before the first month shown: the limits are from every month"
+    if any(m in present and m + 1 in present for m in range(start, max(present))):
+        return None
+    return f"{when}: the limits are recalculated from that month once two months in a row from it have values"
+
+
+def action_went_live(ratings: pd.DataFrame) -> dict[str, dt.date]:
+    """Metric id -> the date the plan says the change went live (the ``Live from`` column), from the first
+    action that measures the metric and gives one (the plan's order, as ``action_targets``)."""
+    live: dict[str, dt.date] = {}
+    if ratings.empty or "spc_from" not in ratings:
+        return live
+    for measure, day in zip(ratings["measure"], ratings["spc_from"]):
+        if isinstance(measure, str) and not pd.isna(day) and measure not in live:
+            live[measure] = pd.Timestamp(day).date()
+    return live
 
 
 def spc_all(store: Store, targets: Mapping[str, float] | None = None) -> dict[str, SpcResult | SpcError]:
@@ -93,10 +145,12 @@ def action_spc(ratings: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
         if measure not in charted:
             continue
         target = None if pd.isna(action.get("target")) else float(action["target"])
-        result = spc_many(monthly, [measure], targets={measure: target} if target is not None else None)[measure]
+        live = action.get("spc_from")
+        result = spc_many(monthly, [measure], targets={measure: target} if target is not None else None,
+                          went_live=None if pd.isna(live) else {measure: pd.Timestamp(live).date()})[measure]
         if isinstance(result, SpcError):
             continue
         records.append({"action_id": action["action_id"], "measure": measure, "variation": result.variation,
                         "variation_words": VARIATION_ICONS[result.variation], "assurance": result.assurance,
-                        "assurance_words": ASSURANCE_ICONS.get(result.assurance or "", ""), "words": result.words})
+                        "assurance_words": ASSURANCE_ICONS.get(result.assurance or "", ""), "words": result.reading})
     return pd.DataFrame.from_records(records, columns=SPC_COLUMNS)

@@ -5,7 +5,8 @@ A pure calculation engine: no store, no streamlit, no plotly. Give it an ordered
 optional target; it returns each month's centre line, process limits, near-limit band and point type, the
 series' variation and assurance (the two icons, as names) and a reading in plain English.
 
-Sources, followed rule by rule and cited at each one below (our own code, nobody's copied):
+Sources, followed rule by rule and cited at each one below and in ``metrics.spc_rules`` (the four rules on flat
+arrays), our own code, nobody's copied:
 
 - [PTD] NHSRplotthedots, the NHS-R community's reference implementation of Making Data Count XmR charts,
   https://github.com/nhs-r-community/NHSRplotthedots : ``R/ptd_spc_standard.R`` (limits),
@@ -54,6 +55,8 @@ from numbers import Integral
 from typing import Any, Literal
 
 import numpy as np
+
+from metrics.spc_rules import flag_runs, flag_trends, flag_two_in_three, run_ids
 
 Polarity = Literal["higher", "lower", "neither"]
 
@@ -137,6 +140,14 @@ class SpcResult:
         parts = [self.variation_words, self.assurance_words, *self.notes]
         return " ".join(f"{part}." for part in parts if part)
 
+    @property
+    def reading(self) -> str:
+        """The reading shown beside the two icons, which carry their own words: what the variation is (the
+        rule and months), the assurance only when no icon gives it, then the notes."""
+        assurance = "" if self.assurance else self.assurance_words
+        parts = [self.variation_words, assurance, *self.notes]
+        return " ".join(f"{part}." for part in parts if part)
+
     def to_records(self) -> list[dict[str, Any]]:
         """One row per month, ``{metric, period: 'YYYY-MM', value, mean, lower, upper, point_type}``."""
         return [{"metric": self.metric, "period": p.period.strftime("%Y-%m"), "value": p.value, "mean": p.mean,
@@ -207,85 +218,6 @@ def assurance_for(target: float | None, lower: float, upper: float, polarity: st
     if target < lower:
         return "pass" if sign > 0 else "fail"
     return "hit_and_miss"
-
-
-# --- the rules, on flat arrays (``starts`` marks where a series or segment begins: a break) -------------
-
-def _run_ids(keys: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Maximal runs of equal keys not crossing a start: each element's run id, each run's first index and
-    length."""
-    boundary = starts.copy()
-    boundary[1:] |= keys[1:] != keys[:-1]
-    boundary[0] = True
-    first = np.flatnonzero(boundary)
-    ids = np.cumsum(boundary) - 1
-    return ids, first, np.diff(np.append(first, len(keys)))
-
-
-def flag_runs(sides: np.ndarray, length: int | np.ndarray, starts: np.ndarray | None = None) -> np.ndarray:
-    """Rule 4, a shift ([MDC]; [PTD] ptd_seven_point_one_side_mean + ptd_part_of_seven_trend): every point of
-    ``length`` or more consecutive points on the same side of the mean. ``sides`` is -1/0/+1; a point on the
-    mean (0), a gap (0) or a start breaks the run. "Part of" means all the points of the run, the first too."""
-    sides = np.asarray(sides)
-    starts = _starts(starts, len(sides))
-    if not len(sides):
-        return np.zeros(0, dtype=bool)
-    ids, _, lengths = _run_ids(sides, starts)
-    return (sides != 0) & (lengths[ids] >= length)
-
-
-def flag_trends(values: np.ndarray, length: int | np.ndarray,
-                starts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Rule 2, a trend ([MDC]; [PTD] ptd_seven_point_trend + ptd_part_of_seven_trend): ``length`` points each
-    higher (or each lower) than the one before, i.e. ``length - 1`` steps the same way; all ``length`` points
-    are part of it, the first too. An equal step, a gap or a start breaks it. Returns the flags and each
-    flagged point's direction (+1 rising, -1 falling; a point shared by two trends takes the later one)."""
-    values = np.asarray(values, dtype=float)
-    n = len(values)
-    starts = _starts(starts, n)
-    steps = np.zeros(n, dtype=np.int8)
-    if n > 1:
-        with np.errstate(invalid="ignore"):
-            steps[1:] = np.nan_to_num(np.sign(values[1:] - values[:-1])).astype(np.int8)
-    steps[starts] = 0
-    if not n:
-        return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int8)
-    ids, _, lengths = _run_ids(steps, starts)
-    step_in_trend = (steps != 0) & (lengths[ids] >= np.asarray(length) - 1)
-    next_in_trend = np.append(step_in_trend[1:], False)
-    flags = step_in_trend | next_in_trend
-    next_step = np.append(steps[1:], 0)
-    direction = np.where(next_in_trend, next_step, np.where(step_in_trend, steps, 0)).astype(np.int8)
-    return flags, direction
-
-
-def flag_two_in_three(close: np.ndarray, sides: np.ndarray, starts: np.ndarray | None = None) -> np.ndarray:
-    """Rule 3 ([MDC]; [PTD] ptd_two_in_three + ptd_part_of_two_in_three): a point in the near-limit band is
-    special cause when some 3 consecutive points containing it hold 2 or 3 in the band and all 3 lie on the
-    same side of the mean. Only whole windows count (not across a gap or a start); a point outside the limits
-    is not "in the band" ([PTD] ``close_to_limits = !outside_limits & ...``)."""
-    close = np.asarray(close, dtype=bool)
-    sides = np.asarray(sides)
-    n = len(close)
-    starts = _starts(starts, n)
-    window = np.zeros(n, dtype=bool)  # window[j]: points j, j+1, j+2 qualify
-    if n >= 3:
-        count = close[:-2].astype(int) + close[1:-1] + close[2:]
-        same_side = np.abs(sides[:-2].astype(int) + sides[1:-1] + sides[2:]) == 3
-        whole = ~starts[1:-1] & ~starts[2:]
-        window[:-2] = (count >= 2) & same_side & whole
-    covered = window.copy()
-    covered[1:] |= window[:-1]
-    covered[2:] |= window[:-2]
-    return close & covered
-
-
-def _starts(starts: np.ndarray | None, n: int) -> np.ndarray:
-    if starts is None:
-        starts = np.zeros(n, dtype=bool)
-        if n:
-            starts[0] = True
-    return np.asarray(starts, dtype=bool)
 
 
 # --- preparing a series --------------------------------------------------------------------------------
@@ -463,13 +395,13 @@ def _classify(a: _Arrays, run_len: np.ndarray, trend_len: np.ndarray) -> None:
     run = flag_runs(sides, run_len, a.starts)
     a.rule = np.select([outside, trend, two_in_three, run], [_OUTSIDE, _TREND, _TWO_IN_THREE, _RUN], 0)
     a.direction = np.where(a.rule == _TREND, trend_dir, np.where(a.rule > 0, sides, 0))
-    ids, first, _ = _run_ids(sides, a.starts)
+    ids, first, _ = run_ids(sides, a.starts)
     a.run_first = first[ids]
     # Where the rising (or falling) steps ending at each point began: the trend's first point is one before.
     steps = np.zeros(len(a.x), dtype=np.int8)
     with np.errstate(invalid="ignore"):
         steps[1:] = np.where(a.starts[1:], 0, np.nan_to_num(np.sign(np.diff(a.x))))
-    ids, first, _ = _run_ids(steps, a.starts)
+    ids, first, _ = run_ids(steps, a.starts)
     a.trend_first = np.maximum(first[ids] - 1, 0)
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from loaders.datasets import DATASETS
 from loaders.periods import Quarter
 from metrics import ratings as rating_kinds
-from metrics.display import format_number, missing, round_half_up, unit_display
+from metrics.display import format_day, format_number, missing, round_half_up, unit_display
 from metrics.registry import Metric
 
 # Jargon a councillor may not know, explained where it first appears (the About page holds the definitions).
@@ -173,7 +173,7 @@ def next_step(action: pd.Series, decisions: pd.DataFrame, reader: Reader) -> str
         if len(mine):
             latest = mine.sort_values([c for c in ("decided_on", "recorded_at") if c in mine]).iloc[-1]
             day = latest.get("decided_on")
-            when = f" on {pd.Timestamp(day):%-d %B %Y}" if not missing(day) else ""
+            when = f" on {format_day(pd.Timestamp(day).date())}" if not missing(day) else ""
             note = latest.get("note")
             said = f": {note}" if isinstance(note, str) and note.strip() else ""
             return f"Latest decision{when}: {latest.get('status')}{said}"

@@ -1,18 +1,20 @@
 """How we compare: each local measure that the DfE also publishes, beside the partnership's LA's published
 figure, its ten statistical neighbours (median, range and how many had a value), its region and England,
-the quartile band among all LAs in words, and a trend over the published years."""
+the quartile band among all LAs in words, and a trend over the published years: one measure at a time, chosen
+under the overview table, so the page draws one chart rather than one per measure (issue 12: drawn within a
+second)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from charts.compare import comparison_trend
+from charts.compare import comparison_trend as comparison_trend_chart
 from metrics.benchmarks import PERIOD_NOTE
 from metrics.display import format_number, missing
 from ui.app import require
 from ui.blocks import chart_block, meeting_scale, tidy
-from ui.data import comparisons
+from ui.data import comparison_table, comparison_trend
 from ui.literal import markdown_literal
 from ui.tables import show_table
 
@@ -23,7 +25,7 @@ SOURCE = ("Published figures: Department for Education, children in need and chi
 require("compare")
 st.title("How we compare")
 scale = meeting_scale()
-table, trends, la_name = comparisons()
+table, la_name = comparison_table()
 st.markdown(
     f"Each measure this dashboard shares with the Department for Education's published statistics, beside "
     f"**{markdown_literal(la_name)}**'s own published figure, its ten statistical neighbours (similar areas), "
@@ -62,21 +64,37 @@ st.subheader("All measures, latest published year")
 show_table(_overview(table))
 st.caption(markdown_literal(PERIOD_NOTE))
 
-for row in table.itertuples(index=False):
-    st.subheader(markdown_literal(row.title))
-    local = ("no local figure yet" if missing(row.local_value)
-             else f"{_number(row.local_value, row.unit)} for {row.local_period}")
+
+def _or(value: object, default: str) -> str:
+    return default if missing(value) or not value else str(value)
+
+
+def _measure(row: pd.Series) -> None:
+    """One measure: its figures in a sentence, then its published years as a chart block."""
+    unit = row["unit"]
+    local = ("no local figure yet" if missing(row["local_value"])
+             else f"{_number(row['local_value'], unit)} for {row['local_period']}")
     st.markdown(markdown_literal(
-        f"Here: {local}. Published for {row.year or 'no year'}: {la_name} {_number(row.la_value, row.unit)}, "
-        f"statistical neighbours {_neighbours(pd.Series(row._asdict()))}, {row.region_name or 'region'} "
-        f"{_number(row.region_value, row.unit)}, England {_number(row.england_value, row.unit)}; "
-        f"{la_name} is {row.band_words or 'not banded'}."))
-    trend = trends[trends["metric"] == row.metric]
-    point = (row.year, float(row.local_value)) if row.local_period == row.year and not missing(row.local_value) else None
-    fig = comparison_trend(trend, row.title, row.unit, local=point, scale=scale)
+        f"Here: {local}. Published for {_or(row['year'], 'no year')}: {la_name} {_number(row['la_value'], unit)}, "
+        f"statistical neighbours {_neighbours(row)}, {_or(row['region_name'], 'region')} "
+        f"{_number(row['region_value'], unit)}, England {_number(row['england_value'], unit)}; "
+        f"{la_name} is {_or(row['band_words'], 'not banded')}."))
+    trend = comparison_trend(row["metric"])
+    same_year = row["local_period"] == row["year"] and not missing(row["local_value"])
+    point = (row["year"], float(row["local_value"])) if same_year else None
+    fig = comparison_trend_chart(trend, row["title"], unit, local=point, scale=scale)
     data = tidy(trend.assign(value=trend["value"].round(1)), {"year": "Financial year", "area": "Area",
                                                                "value": "Published value"})
-    note = "" if row.local_note is None else f" {row.local_note}."
-    chart_block(fig, data, f"compare-{row.metric}", caption=f"{SOURCE} DfE measure {row.published_measure}.{note}")
+    note = _or(row["local_note"], "")
+    note = f" {note}." if note else ""
+    chart_block(fig, data, f"compare-{row['metric']}",
+                caption=f"{SOURCE} DfE measure {row['published_measure']}.{note}")
+
+
+st.subheader("One measure over the published years")
+# Measure titles are the app's own (metrics.registry.PAIRS): nothing from a file to escape.
+chosen = st.selectbox("Measure", list(table["title"]), key="compare_measure", persist_state="session", width=520,
+                      help="Every measure is in the table above; choose one to see its published years.")
+_measure(table[table["title"] == chosen].iloc[0])
 
 st.caption(markdown_literal(PERIOD_NOTE))

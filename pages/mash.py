@@ -1,5 +1,6 @@
-"""MASH and referrals: contacts (by source, timeliness, outcomes, neglect, conversion to referral),
-referrals (re-referrals, no further action) and child protection plans (started, neglect, repeat plans)."""
+"""MASH and referrals, one tab at a time: contacts (by source, timeliness, awaiting a decision), what the MASH
+decided (outcomes, neglect, conversion to referral), referrals (re-referrals, no further action) and child
+protection plans (started, neglect, repeat plans); then the monthly SPC view and the published comparison."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ui.blocks import (
     has_rows,
     intro,
     latest_period,
+    lazy_tabs,
     meeting_scale,
     metric_caption,
     metric_chart,
@@ -55,17 +57,12 @@ def awaiting_note() -> str | None:
                         pending="decisions on its last contacts were still being recorded")
 
 
-st.title("MASH and referrals")
-scale = meeting_scale()
-intro("How contacts about children reach the Multi-Agency Safeguarding Hub (MASH), how quickly and how it decides, "
-      "and what happens next: referrals to children's social care and child protection plans.")
-
-# --- Contacts ------------------------------------------------------------------------------------
-st.subheader("Contacts")
-if not has_rows("contacts"):
-    empty_state(CONTACTS_UPLOAD.format(what="contacts by source, MASH decisions within one working day, "
-                                            "outcomes, neglect identified and conversion to referral"))
-else:
+def _contacts() -> None:
+    """Contacts by source, MASH decisions within one working day, contacts awaiting a decision."""
+    if not has_rows("contacts"):
+        empty_state(CONTACTS_UPLOAD.format(what="contacts by source, MASH decisions within one working day and "
+                                                "contacts awaiting a decision"))
+        return
     left, right = columns_for_charts()
     with left:
         by_source = series("contacts.by_source", by_group=True)
@@ -85,60 +82,72 @@ else:
         metric_chart("contacts.decided_within_1wd", "mash-decisions-1wd",
                      CONTACTS_UPLOAD.format(what="MASH decisions within one working day (the return needs the "
                                                  "MASH decision date)"))
-
-    left, right = columns_for_charts()
+    left, _ = columns_for_charts()
     with left:
         metric_chart("contacts.awaiting_decision", "contacts-awaiting-decision",
                      CONTACTS_UPLOAD.format(what="contacts awaiting a decision"), note=awaiting_note())
-    with right:
-        outcomes = contact_outcomes()
-        mix = outcome_mix(outcomes)
-        if mix.empty or set(mix["outcome"]) == {"Not recorded"}:
-            empty_state(CONTACTS_UPLOAD.format(what="the MASH outcomes (the return needs the MASH outcome column)"))
-        else:
-            order = [o for o in outcome_labels() if o in set(mix["outcome"])]
-            mix_chart(mix, title="What the MASH decided, by quarter (number of contacts)", group="outcome",
-                      count="contacts", order=order, name="contact-outcomes", caption=(
-                "The next step the MASH decided for each contact: a strategy discussion, a referral to children's "
-                "social care, early help, information and advice, or no further action. "
-                + DIRECTIONS["neither"].caption))
 
+
+def _outcomes(outcomes: pd.DataFrame) -> None:
+    mix = outcome_mix(outcomes)
+    if mix.empty or set(mix["outcome"]) == {"Not recorded"}:
+        empty_state(CONTACTS_UPLOAD.format(what="the MASH outcomes (the return needs the MASH outcome column)"))
+        return
+    order = [o for o in outcome_labels() if o in set(mix["outcome"])]
+    mix_chart(mix, title="What the MASH decided, by quarter (number of contacts)", group="outcome",
+              count="contacts", order=order, name="contact-outcomes", caption=(
+        "The next step the MASH decided for each contact: a strategy discussion, a referral to children's "
+        "social care, early help, information and advice, or no further action. "
+        + DIRECTIONS["neither"].caption))
+
+
+def _conversion(outcomes: pd.DataFrame) -> None:
+    recorded = outcomes[outcomes["outcome"] != "Not recorded"] if not outcomes.empty else outcomes
+    latest = latest_period(recorded["period"]) if not recorded.empty else None
+    if latest is None:
+        empty_state(CONTACTS_UPLOAD.format(what="conversion to referral by source (the return needs the MASH "
+                                                "outcome column)"))
+        return
+    conversion = referral_conversion(outcomes[outcomes["period"] == latest], by_period=False)
+    conversion = rounded(conversion[conversion["with_outcome"] > 0], "%")
+    title = f"Contacts leading to a referral, by source, {latest} (%)"
+    goal = action_target("contacts.to_referral")
+    fig = bar_by_group(conversion, title, "%", category="source_group",
+                       target=goal[0] if goal else None, y_label="Per cent of contacts with an outcome",
+                       scale=scale)
+    table = tidy(conversion.assign(period=latest),
+                 {"period": "Quarter", "source_group": "Source", "value": "Led to a referral (%)",
+                  "to_referral": "Contacts with outcome Referral or Strategy discussion",
+                  "with_outcome": "Contacts with an outcome recorded"})
+    chart_block(fig, table, "conversion-by-source", caption=metric_caption(
+        "contacts.to_referral", "Shown by source for the latest quarter chosen; a small source's share "
+                                "can swing on a few contacts (see the table)."))
+
+
+def _decisions() -> None:
+    """What the MASH decided, neglect identified, and contacts leading to a referral by source."""
+    if not has_rows("contacts"):
+        empty_state(CONTACTS_UPLOAD.format(what="the MASH outcomes, neglect identified and conversion to "
+                                                "referral"))
+        return
+    outcomes = contact_outcomes()
     left, right = columns_for_charts()
     with left:
+        _outcomes(outcomes)
+    with right:
         metric_chart("contacts.neglect_identified", "contacts-neglect-identified",
                      CONTACTS_UPLOAD.format(what="the share of contacts where neglect was identified (the return "
                                                  "needs the neglect identified column)"))
-    with right:
-        outcomes = contact_outcomes()
-        latest = None
-        recorded = outcomes[outcomes["outcome"] != "Not recorded"] if not outcomes.empty else outcomes
-        if not recorded.empty:
-            latest = latest_period(recorded["period"])
-        if latest is None:
-            empty_state(CONTACTS_UPLOAD.format(what="conversion to referral by source (the return needs the MASH "
-                                                    "outcome column)"))
-        else:
-            conversion = referral_conversion(outcomes[outcomes["period"] == latest], by_period=False)
-            conversion = rounded(conversion[conversion["with_outcome"] > 0], "%")
-            title = f"Contacts leading to a referral, by source, {latest} (%)"
-            goal = action_target("contacts.to_referral")
-            fig = bar_by_group(conversion, title, "%", category="source_group",
-                               target=goal[0] if goal else None, y_label="Per cent of contacts with an outcome",
-                               scale=scale)
-            table = tidy(conversion.assign(period=latest),
-                         {"period": "Quarter", "source_group": "Source", "value": "Led to a referral (%)",
-                          "to_referral": "Contacts with outcome Referral or Strategy discussion",
-                          "with_outcome": "Contacts with an outcome recorded"})
-            chart_block(fig, table, "conversion-by-source", caption=metric_caption(
-                "contacts.to_referral", "Shown by source for the latest quarter chosen; a small source's share "
-                                        "can swing on a few contacts (see the table)."))
+    left, _ = columns_for_charts()
+    with left:
+        _conversion(outcomes)
 
-# --- Referrals -----------------------------------------------------------------------------------
-st.subheader("Referrals")
-if not has_rows("referrals"):
-    empty_state(REFERRALS_UPLOAD.format(what="referrals, re-referrals within 12 months and referrals ending in "
-                                             "no further action"))
-else:
+
+def _referrals() -> None:
+    if not has_rows("referrals"):
+        empty_state(REFERRALS_UPLOAD.format(what="referrals, re-referrals within 12 months and referrals ending "
+                                                 "in no further action"))
+        return
     left, right = columns_for_charts()
     with left:
         metric_chart("referrals.rereferral_12m", "rereferrals-12m", REFERRALS_UPLOAD.format(what="re-referrals"))
@@ -150,11 +159,11 @@ else:
     with left:
         metric_chart("referrals.count", "referrals-count", REFERRALS_UPLOAD.format(what="referrals"))
 
-# --- Child protection plans ----------------------------------------------------------------------
-st.subheader("Child protection plans")
-if not has_rows("cp_plans"):
-    empty_state(PLANS_UPLOAD.format(what="plans started, plans under neglect and second or later plans"))
-else:
+
+def _plans() -> None:
+    if not has_rows("cp_plans"):
+        empty_state(PLANS_UPLOAD.format(what="plans started, plans under neglect and second or later plans"))
+        return
     left, right = columns_for_charts()
     with left:
         metric_chart("cp_plans.started", "cp-plans-started", PLANS_UPLOAD.format(what="plans started"))
@@ -166,6 +175,16 @@ else:
         metric_chart("cp_plans.second_or_subsequent", "cp-plans-second",
                      PLANS_UPLOAD.format(what="second or later plans (the return needs the number of previous "
                                               "plans)"))
+
+
+st.title("MASH and referrals")
+scale = meeting_scale()
+intro("How contacts about children reach the Multi-Agency Safeguarding Hub (MASH), how quickly and how it decides, "
+      "and what happens next: referrals to children's social care and child protection plans.")
+
+# One section at a time: only the open tab's charts are built and drawn (ui/blocks.py lazy_tabs).
+lazy_tabs({"Contacts": _contacts, "What the MASH decided": _decisions, "Referrals": _referrals,
+           "Child protection plans": _plans}, "mash-section")
 
 # Monthly SPC charts of these datasets' measures, behind a toggle (ui/spc.py).
 spc_view(("contacts", "referrals", "assessments", "s47_enquiries", "cp_plans"), "mash")

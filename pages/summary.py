@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from charts import brag_bar
+from charts.ratings_svg import ratings_svg
 from loaders.datasets import DATASETS
 from metrics.ratings import ORDER as RATING_ORDER
 from metrics.ratings import rating_kind
@@ -25,7 +25,7 @@ from metrics.summary import (
 )
 from metrics.suppress import suppress_values
 from metrics.wording import SCORE_WORDS, ActionNote, Reader, attention, freshness_line, rating_chip, verdict
-from ui.app import print_page_style, require
+from ui.app import PRINT_ONLY, print_page_style, require
 from ui.blocks import chart_block, empty_state, meeting_scale
 from ui.compare import published_sentence
 from ui.data import decisions, freshness, metric_values, metrics_registry, ratings
@@ -68,6 +68,9 @@ def _attention(plan: pd.DataFrame, registry: dict, reader: Reader, withheld: set
     if len(amber) > AMBER_OPEN:
         st.markdown(f"#### {rating_chip('Amber')}")
         with st.expander(f"{len(amber)} actions behind plan"):
+            _notes(amber)
+        # Paper has no expanders (ui/app.py hides them in print): the same list again, shown only in print.
+        with st.container(key=f"{PRINT_ONLY}amber"):
             _notes(amber)
     elif amber:
         st.markdown(f"#### {rating_chip('Amber')}")
@@ -114,12 +117,14 @@ def _ratings_chart(counts: pd.DataFrame, rag_words: dict[str, str]) -> None:
     overall = counts[counts["aim"] == "All actions"]
     table = counts.pivot_table(index="aim", columns="rag", values="count", aggfunc="sum", fill_value=0)
     table = table.reindex(columns=[r for r in RATING_ORDER if r in table.columns]).reset_index()
-    order = {name: i for i, name in enumerate(RATING_ORDER)}
-    fig = brag_bar(overall.sort_values("rag", key=lambda s: s.map(order)), "Actions by rating (number of actions)",
-                   scale=meeting_scale())
-    fig.update_layout(width=600)  # fixed, so the whole chart prints on A4
-    shown = [f"{rag} = {rag_words[rag]}" for rag in RATING_ORDER if rag in set(overall["rag"])]
-    chart_block(fig, table.rename(columns={"aim": "Aim"}), "summary-ratings", width=600,
+    # Drawn as SVG, 600 px wide so it prints whole on A4: the page then needs no plotly (charts/ratings_svg.py).
+    scale = meeting_scale()
+    chart = ratings_svg(list(zip(overall["rag"], overall["count"])), "Actions by rating (number of actions)",
+                        width=round(600 * scale), height=round(320 * scale), scale=scale)
+    # Every bar in words: the chart is an image, so its figures are also here as text (print, search, reading).
+    number = dict(zip(overall["rag"], overall["count"]))
+    shown = [f"{rag}: {number[rag]} ({rag_words[rag]})" for rag in RATING_ORDER if rag in number]
+    chart_block(chart, table.rename(columns={"aim": "Aim"}), "summary-ratings",
                 caption="; ".join(shown) + ". These count actions, not children, so they are not suppressed; "
                         f"but a rating built from a figure based on small numbers is itself {WITHHELD.lower()}.")
 

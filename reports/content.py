@@ -8,6 +8,12 @@ as on the Summary; without it (the meeting pack, for partners) each action's fig
 Action plan page. The sentences per aim and the headline measures are always the Summary's, suppressed: the
 same words whoever reads them.
 
+Two readings from the pages too, worded once here for every format: the comparison with published figures of
+each headline or action measure that has a pair (``metrics.compare_words``, as the Summary; for scrutiny the
+local figure only when every quarter it adds up is shown), and each measured action's monthly SPC reading
+(``metrics.monthly``, as the Action plan: variation and assurance icon names, their words and the reading;
+scrutiny's small-number months are gaps). The writers draw the icons (``charts.spc_icons``).
+
 Every string in it is plain text as the user wrote it: each writer makes it literal for its own format.
 """
 
@@ -15,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -25,20 +31,52 @@ from loaders.datasets import DATASETS
 from loaders.periods import Quarter
 from loaders.status import latest_submissions
 from loaders.store import Store
+from metrics import benchmarks, compare_words, summary, wording
 from metrics import ratings as rating_kinds
-from metrics import summary, wording
 from metrics.brag import rate, rate_actions
 from metrics.commentary import commentary_history
 from metrics.compute import all_metrics, compute_all
 from metrics.decisions import decision_history
 from metrics.display import format_number, missing, shown_or_number
-from metrics.registry import Metric
+from metrics.monthly import monthly_metrics, monthly_values, spc_many
+from metrics.registry import PAIRS, Metric
+from metrics.spc import ASSURANCE_ICONS, VARIATION_ICONS, SpcError
 from metrics.suppress import is_withheld, suppress_values
 
 PARTNERSHIP_FILE = Path(__file__).resolve().parent.parent / "data" / "partnership.toml"
 NO_DATA = "No data has been loaded yet: nothing to report."
 NO_PLAN = "No action plan has been loaded yet."
 NO_MEASURES = "The action plan names no measures: actions are rated by their status."
+NO_SPC = "No SPC reading yet"
+COMPARE_TITLE = "How we compare with published figures"
+ICON_PX = 192  # each SPC icon's picture in the pack and the report: sharp at about 0.6 inch
+
+
+@dataclass(frozen=True)
+class SpcReading:
+    """An action's monthly SPC reading (issue 15), as the Action plan page gives it: the variation and
+    assurance icons (names in ``metrics.spc``, None when there is none) with their words, and the reading."""
+
+    variation: str | None
+    variation_words: str
+    assurance: str | None
+    assurance_words: str
+    reading: str  # "Special cause improvement: 8 months above the average since June 2025. …"
+
+    @property
+    def icons(self) -> list[tuple[str, str]]:
+        """(icon name, its words) for each icon there is: variation, then assurance."""
+        return [(name, words) for name, words in ((self.variation, self.variation_words),
+                                                   (self.assurance, self.assurance_words)) if name]
+
+    @property
+    def text(self) -> str:
+        """'Variation: … Assurance: … <the reading>' (no assurance without a target or with trial limits)."""
+        if self.variation is None:
+            return self.reading
+        parts = [f"Variation: {self.variation_words}.",
+                 *([f"Assurance: {self.assurance_words}."] if self.assurance else []), self.reading]
+        return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -67,6 +105,8 @@ class ActionContent:
     decision: str | None = None  # the latest decision: "In progress: the note"
     decision_on: str | None = None
     chart: ChartSpec | None = None
+    comparison: str | None = None  # the published figures for its measure (metrics.compare_words)
+    spc: SpcReading | None = None  # None: its measure is not charted by month
 
     @property
     def progress(self) -> str:
@@ -107,6 +147,10 @@ class ReportContent:
     verdict: str = ""
     attention: list[wording.ActionNote] = field(default_factory=list)
     freshness_line: str = ""
+    # Metric id -> the comparison with published figures, for each headline measure and action measure that
+    # has a pair (issue 14); the note on how the published and local periods differ when there is any.
+    comparisons: dict[str, str] = field(default_factory=dict)
+    comparison_note: str = ""
 
     @property
     def data_to_text(self) -> str:
@@ -268,6 +312,11 @@ def build_content(store: Store, *, suppressed: bool, quarter: str | None = None,
     words = summary.rating_words(plan, shown) if suppressed and not plan.empty else rating_kinds.words()
     notes = _commentary(store, as_at)
     actions = [_action(r, registry, values, lookup, notes, latest_decisions, words) for r in rated.to_dict("records")]
+    headlines = summary.headlines(shown, plan, registry) if not values.empty else []
+    compared, compare_note = _comparisons(store, values, [*(h.metric_id for h in headlines),
+                                                          *(a.measure for a in actions if a.measure)], lookup)
+    readings = _spc_readings(store, rated, as_at, suppressed)
+    actions = [replace(a, comparison=compared.get(a.measure or ""), spc=readings.get(a.action_id)) for a in actions]
     counts = rated["rag"].value_counts().to_dict() if not rated.empty else {}
     withheld = summary.withheld_figures(shown) if suppressed else set()
     reader = wording.Reader()
@@ -279,11 +328,80 @@ def build_content(store: Store, *, suppressed: bool, quarter: str | None = None,
         data_to=data_to, suppressed=suppressed, meeting_date=meeting_date,
         counts={r: int(counts[r]) for r in rating_kinds.ORDER if r in counts}, rating_words=words,
         aims=summary.aim_sentences(shown, plan, registry),
-        actions=actions, headlines=summary.headlines(shown, plan, registry) if not values.empty else [],
+        actions=actions, headlines=headlines, comparisons=compared, comparison_note=compare_note,
         definitions=_definitions(registry, plan, values),
         freshness=fresh, stale=summary.stale_datasets(latest, today) if len(latest) else [],
         notes=_notes(values, plan), verdict=verdict, attention=attention,
         freshness_line=wording.freshness_line(latest, today) if len(latest) else "No data has been received yet.")
+
+
+def _covered(period: str) -> list[str]:
+    """The quarters a local value beside a published year adds up ('2024-25' or '12 months to 2025-26 Q2')."""
+    if period.startswith("12 months to "):
+        last = Quarter.parse(period.removeprefix("12 months to "))
+        return [str(last + k) for k in range(-3, 1)]
+    return [f"{period} Q{n}" for n in range(1, 5)]
+
+
+def _local_shown(row: dict, lookup: dict | None) -> bool:
+    """Whether the local value may be shown: always for partners; for scrutiny only when every quarter it adds
+    up is there and shown, so neither a small count nor a suppressed quarter can be worked out from it."""
+    if lookup is None:
+        return True
+    if missing(row.get("local_period")):
+        return False
+    pair = next(p for p in PAIRS if p.metric == row["metric"])
+    source = pair.per_10k_of or pair.metric
+    found = [lookup.get((source, quarter)) for quarter in _covered(str(row["local_period"]))]
+    return all(r is not None and not is_withheld(r) for r in found)
+
+
+def _comparisons(store: Store, values: pd.DataFrame, metric_ids: list[str],
+                 lookup: dict | None) -> tuple[dict[str, str], str]:
+    """Metric id -> the comparison sentence for each of ``metric_ids`` that has a pair with published figures
+    (the store's reference set, else the shipped one, as on the pages), and the period note."""
+    wanted = {p.metric for p in PAIRS} & set(metric_ids)
+    if not wanted or values.empty:
+        return {}, ""
+    try:
+        own = benchmarks.partnership()
+        table = benchmarks.compare_table(benchmarks.reference_connection(store), own.old_la_code, values)
+    except (OSError, ValueError):  # no partnership settings, or an LA the published figures do not have
+        return {}, ""
+    found = {}
+    for row in table[table["metric"].isin(wanted)].to_dict("records"):
+        sentence = compare_words.comparison_sentence(row, own.name, local=_local_shown(row, lookup))
+        if sentence:
+            found[str(row["metric"])] = sentence
+    ordered = {m: found[m] for m in dict.fromkeys(metric_ids) if m in found}
+    return ordered, benchmarks.PERIOD_NOTE if ordered else ""
+
+
+def _spc_readings(store: Store, plan: pd.DataFrame, as_at: Quarter | None, suppressed: bool) -> dict[str, SpcReading]:
+    """Action id -> its SPC reading, for each action measured by a monthly metric, against its own target and
+    from the month its change went live (``metrics.monthly``, as the Action plan page). Scrutiny's small-number
+    months are gaps. A series that cannot be charted yet says why."""
+    charted = {m.id for m in monthly_metrics()}
+    rows = [r for r in plan.to_dict("records") if r.get("measure") in charted] if not plan.empty else []
+    if not rows:
+        return {}
+    monthly = monthly_values(store)
+    if as_at is not None and not monthly.empty:
+        monthly = monthly[monthly["period"] <= f"{as_at.end:%Y-%m}"]
+    readings = {}
+    for row in rows:
+        measure = row["measure"]
+        target = None if missing(row.get("target")) else {measure: float(row["target"])}
+        # Rebased from the month the plan says the change went live, as on the Action plan (metrics.monthly).
+        live = None if pd.isna(row.get("spc_from")) else {measure: pd.Timestamp(row["spc_from"]).date()}
+        result = spc_many(monthly, [measure], targets=target, withhold_small=suppressed, went_live=live)[measure]
+        if isinstance(result, SpcError):
+            readings[str(row["action_id"])] = SpcReading(None, "", None, "", f"{NO_SPC} ({result}).")
+            continue
+        readings[str(row["action_id"])] = SpcReading(
+            result.variation, VARIATION_ICONS[result.variation], result.assurance,
+            ASSURANCE_ICONS.get(result.assurance or "", ""), result.reading)
+    return readings
 
 
 def _rated_as_at(plan: pd.DataFrame, decisions: dict[str, dict], registry: dict[str, Metric],

@@ -2,10 +2,12 @@
 or PDF A4 landscape (``reports.pack_pdf``), from one ``ReportContent`` (``reports.content``).
 
 The pack is laid out once here, as plain text and numbers (:class:`Pack`): a title slide, the verdict (counts
-by rating, Red and Amber named), one slide per action (title, lead, rating in words and colour, reason,
-baseline → latest → target, its chart as a picture, the latest commentary and decision) and an appendix of
-definitions and data freshness. The two writers only place what it holds, so they cannot say different
-things. Text stays text: nothing here is markup, and each writer sets it literally."""
+by rating, Red and Amber named), "How we compare" (the headline measures' published figures, when any has
+them), one slide per action (title, lead, rating in words and colour, reason, baseline → latest → target, the
+published figures for its measure, its monthly SPC icons with their words and reading, its chart as a picture,
+the latest commentary and decision) and an appendix of definitions and data freshness. The two writers only
+place what it holds, so they cannot say different things. Text stays text: nothing here is markup, and each
+writer sets it literally."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reports.content import ICON_PX
 from reports.decisions import ExportError, write_file
 
 FORMATS = (".pptx", ".pdf")
@@ -40,6 +43,15 @@ class Named:
 
 
 @dataclass(frozen=True)
+class Icon:
+    """A Making Data Count icon (``charts.spc_icons``) with its words: always placed together."""
+
+    name: str  # a key of metrics.spc VARIATION_ICONS / ASSURANCE_ICONS
+    words: str
+    png: bytes
+
+
+@dataclass(frozen=True)
 class ActionSlide:
     key: str  # the action's id: names its chart picture
     heading: str  # "1.1 · Improve the timeliness of MASH decisions"
@@ -53,6 +65,11 @@ class ActionSlide:
     decision: str
     chart_png: bytes | None
     chart_alt: str  # the picture's alt text; the slide's words when there is no chart
+    # Real change or noise (issue 15): the variation and assurance icons with their words, and the reading
+    # ("Variation: … Assurance: … Special cause improvement: …"); empty when the measure is not charted by month.
+    spc_icons: tuple[Icon, ...] = ()
+    spc: str = ""
+    comparison: str = ""  # the published figures for its measure (issue 14), or empty
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,9 @@ class Pack:
     freshness: tuple[tuple[str, ...], ...]
     freshness_sentence: str
     freshness_empty: str = "Nothing has been uploaded yet."
+    # "How we compare": (measure, sentence) per headline measure with published figures, and the period note.
+    comparisons: tuple[tuple[str, str], ...] = ()
+    comparison_note: str = ""
 
     def definition_chunks(self, size: int = 8) -> Iterator[Sequence[tuple[str, str]]]:
         """The definitions a slide at a time (at least one slide, empty if there are none)."""
@@ -127,6 +147,14 @@ def _chart_png(spec: object) -> bytes | None:
     return static_charts.png(spec, **PNG_SIZE)
 
 
+def _icons(reading) -> tuple[Icon, ...]:
+    """The reading's icons as pictures (``charts.spc_icons``: the pages' drawing), each with its words."""
+    if reading is None:
+        return ()
+    from charts.spc_icons import icon_png
+    return tuple(Icon(name, words, icon_png(name, ICON_PX)) for name, words in reading.icons)
+
+
 def _action_slide(action) -> ActionSlide:
     officer = f" ({action.lead_officer})" if action.lead_officer else ""
     comment = NONE_YET
@@ -146,7 +174,8 @@ def _action_slide(action) -> ActionSlide:
         rating_text=f"{action.rating} ({action.rating_words})" if action.rating_words else action.rating,
         colour=action.colour, reason=action.reason or "No reason recorded.",
         progress=action.progress or "No measure: this action is rated by its status.",
-        commentary=comment, decision=decision, chart_png=png, chart_alt=alt)
+        commentary=comment, decision=decision, chart_png=png, chart_alt=alt, spc_icons=_icons(action.spc),
+        spc=action.spc.text if action.spc else "", comparison=action.comparison or "")
 
 
 def pack_from_content(content) -> Pack:
@@ -176,7 +205,15 @@ def pack_from_content(content) -> Pack:
         verdict_title="Where the action plan stands", verdict_sentence=sentence or "No actions to rate.",
         verdict_counts=counts, named=named, actions=tuple(_action_slide(a) for a in content.actions),
         definitions=definitions, freshness_header=("Dataset", "Agency", "Data up to"),
-        freshness=tuple(tuple(row) for row in content.freshness), freshness_sentence=fresh)
+        freshness=tuple(tuple(row) for row in content.freshness), freshness_sentence=fresh,
+        comparisons=_compared(content), comparison_note=content.comparison_note)
+
+
+def _compared(content) -> tuple[tuple[str, str], ...]:
+    """(title, sentence) for each headline measure with published figures, in the Summary's order."""
+    titles = {h.metric_id: h.title for h in content.headlines}
+    return tuple((titles.get(metric, metric), sentence) for metric, sentence in content.comparisons.items()
+                 if metric in titles)
 
 
 def build_pack(content: object) -> Pack:

@@ -11,6 +11,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from reports.content import COMPARE_TITLE
 from reports.pack import ActionSlide, Pack
 
 # Typst markup gives meaning to ASCII punctuation (``#`` code, ``*``/``_`` emphasis, `````, ``$`` maths,
@@ -71,19 +72,41 @@ def _verdict_page(pack: Pack) -> str:
     return "\n".join(parts)
 
 
+def icon_file(name: str) -> str:
+    """The file an SPC icon's picture is written to in the scratch folder (one per icon, however often used)."""
+    return f"icon-{name}.png"
+
+
+def _spc_block(slide: ActionSlide) -> str:
+    """Below the chart: the variation and assurance icons, then their words and the reading beside them."""
+    icons = ", ".join(f"image({typst_string(icon_file(icon.name))}, alt: {typst_string(icon.words)}, width: 1.5cm)"
+                      for icon in slide.spc_icons)
+    words = (f"[#text(size: 11pt)[*Real change or noise (monthly SPC):* {typst_literal(slide.spc)}]]")
+    columns = ", ".join(["auto"] * len(slide.spc_icons) + ["1fr"])
+    cells = f"{icons}, {words}" if icons else words
+    return f"\n#v(0.3cm)\n#grid(columns: ({columns},), gutter: 0.25cm, align: horizon, {cells})\n"
+
+
 def _action_page(slide: ActionSlide, chart: str | None) -> str:
+    compares = [f"*How it compares:* {typst_literal(slide.comparison)}\n"] if slide.comparison else []
     text = [f"#text(size: 12pt, fill: rgb(\"#505a5f\"))[{typst_literal(slide.subtitle)}]\n",
             f"#text(size: 16pt, weight: \"bold\")[{_swatch(slide.colour)} Rating: "
             f"{typst_literal(slide.rating_text)}]\n",
             typst_literal(slide.reason) + "\n",
-            f"*Baseline → latest → target:* {typst_literal(slide.progress)}\n",
+            f"*Baseline → latest → target:* {typst_literal(slide.progress)}\n", *compares,
             f"*Latest commentary:* {typst_literal(slide.commentary)}\n",
             f"*Latest decision:* {typst_literal(slide.decision)}\n"]
     left = "\n".join(text)  # each item ends in a blank line: its own paragraph
     right = (f"#image({typst_string(chart)}, alt: {typst_string(slide.chart_alt)}, width: 100%)"
-             if chart else typst_literal(slide.chart_alt))
+             if chart else typst_literal(slide.chart_alt)) + (_spc_block(slide) if slide.spc else "")
     return (f"= {typst_literal(slide.heading)}\n\n"
             f"#grid(columns: (1fr, 1.15fr), gutter: 0.8cm,\n  [{left}],\n  [{right}])\n")
+
+
+def _compare_page(pack: Pack) -> str:
+    items = "\n".join(f"*{typst_literal(title)}*: {typst_literal(sentence)}\n" for title, sentence in pack.comparisons)
+    note = f"#text(size: 10pt, fill: rgb(\"#505a5f\"))[{typst_literal(pack.comparison_note)}]\n"
+    return f"= {typst_literal(COMPARE_TITLE)}\n\n{items}\n{note}"
 
 
 def _appendix_pages(pack: Pack) -> list[str]:
@@ -105,7 +128,7 @@ def _appendix_pages(pack: Pack) -> list[str]:
 
 def typst_source(pack: Pack, charts: dict[str, str]) -> str:
     """The whole pack as one Typst document; ``charts`` maps an action's id to its picture's file name."""
-    pages = [_title_page(pack), _verdict_page(pack)]
+    pages = [_title_page(pack), _verdict_page(pack), *([_compare_page(pack)] if pack.comparisons else [])]
     pages += [_action_page(slide, charts.get(slide.key)) for slide in pack.actions]
     pages += _appendix_pages(pack)
     head = PAGE.format(title=typst_string(pack.title), footer=typst_literal(pack.footer))
@@ -113,8 +136,8 @@ def typst_source(pack: Pack, charts: dict[str, str]) -> str:
 
 
 def pack_pdf(pack: Pack) -> bytes:
-    """The pack as PDF bytes. Typst reads pictures from files, so the source and the charts are written to a
-    private scratch folder that is removed afterwards."""
+    """The pack as PDF bytes. Typst reads pictures from files, so the source, the charts and the SPC icons (as
+    PNG: a picture in the PDF, as in the PowerPoint) are written to a private scratch folder removed afterwards."""
     import typst  # imported when used: only this export needs it
 
     charts = {slide.key: f"chart-{index}.png" for index, slide in enumerate(pack.actions) if slide.chart_png}
@@ -123,5 +146,7 @@ def pack_pdf(pack: Pack) -> bytes:
         for slide in pack.actions:
             if slide.key in charts:
                 (root / charts[slide.key]).write_bytes(slide.chart_png)
+            for icon in slide.spc_icons:
+                (root / icon_file(icon.name)).write_bytes(icon.png)
         (root / "main.typ").write_text(typst_source(pack, charts), encoding="utf-8")
         return typst.compile(str(root / "main.typ"), root=str(root), format="pdf")

@@ -1,7 +1,7 @@
 """The meeting pack as PowerPoint, 16:9 (python-pptx). Every slide has a real title (what a screen reader and
 PowerPoint's outline list) and its words in ordinary text boxes and tables, so the pack can be edited before
-the meeting; the only pictures are the charts, each with alt text. python-pptx sets text as itself: nothing in
-a text frame is interpreted."""
+the meeting; the only pictures are the charts and the SPC icons, each with alt text (an icon's: its words,
+which are also written beside it). python-pptx sets text as itself: nothing in a text frame is interpreted."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from reports.content import COMPARE_TITLE
 from reports.pack import ActionSlide, Pack
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -128,6 +129,7 @@ def _action_slide(deck, action: ActionSlide) -> None:
     _text(slide, MARGIN, Inches(2.6), left_width, Inches(4.5), [
         (action.reason, 16, False),
         ("Baseline → latest → target", 14, True), (action.progress, 14, False),
+        *([("How it compares", 14, True), (action.comparison, 13, False)] if action.comparison else []),
         ("Latest commentary", 14, True), (action.commentary, 13, False),
         ("Latest decision", 14, True), (action.decision, 13, False),
     ])
@@ -138,6 +140,30 @@ def _action_slide(deck, action: ActionSlide) -> None:
         set_alt_text(picture, action.chart_alt)
     else:
         _text(slide, chart_left, Inches(1.4), chart_width, Inches(1.0), [(action.chart_alt, 16, False)], colour=GREY)
+    if action.spc:
+        _spc(slide, action, chart_left, chart_width)
+
+
+def _spc(slide: Slide, action: ActionSlide, left, width) -> None:
+    """Below the chart: the variation and assurance icons side by side, their words and the reading beside
+    them (the words name each icon, so colour and shape are never the only cue)."""
+    top, size = Inches(5.6), Inches(0.65)
+    for index, icon in enumerate(action.spc_icons):
+        picture = slide.shapes.add_picture(io.BytesIO(icon.png), left + index * (size + Inches(0.1)), top,
+                                           width=size, height=size)
+        set_alt_text(picture, icon.words)
+    words_left = left + len(action.spc_icons) * (size + Inches(0.1))
+    _text(slide, words_left, top - Inches(0.1), width - (words_left - left), Inches(1.5),
+          [("Real change or noise (monthly SPC)", 12, True), (action.spc, 11, False)])
+
+
+def _compare_slide(deck, pack: Pack) -> None:
+    """Each headline measure's published figures, then how the published and local periods differ."""
+    slide = _slide(deck, COMPARE_TITLE)
+    lines = [line for title, sentence in pack.comparisons for line in ((title, 16, True), (sentence, 14, False))]
+    _text(slide, MARGIN, Inches(1.35), WIDTH - 2 * MARGIN, Inches(4.6), lines)
+    _text(slide, MARGIN, Inches(6.0), WIDTH - 2 * MARGIN, Inches(1.2), [(pack.comparison_note, 11, False)],
+          colour=GREY)
 
 
 def _appendix(deck, pack: Pack) -> None:
@@ -161,6 +187,8 @@ def pack_pptx(pack: Pack) -> bytes:
     deck.core_properties.title = pack.title
     _title_slide(deck, pack)
     _verdict_slide(deck, pack)
+    if pack.comparisons:
+        _compare_slide(deck, pack)
     for action in pack.actions:
         _action_slide(deck, action)
     _appendix(deck, pack)

@@ -1,7 +1,8 @@
 """The public progress page: one self-contained HTML file for the partnership's website (DIR/index.html).
 
 No JavaScript, no stylesheet, font or picture from anywhere else: the styles are inline and each chart is an
-inline SVG (``reports.static_charts``) with a title and a description. Small numbers are suppressed as for
+inline SVG (``reports.static_charts``) with a title and a description; so is each SPC icon (``charts.spc_icons``),
+always followed by its words. Paired measures give their published comparison (issue 14). Small numbers are suppressed as for
 scrutiny (``ReportContent.suppressed``). Written for WCAG 2.2 AA: ``lang``, landmarks (header, nav, main,
 footer), one ``h1`` and headings in order, a skip link, text contrast of at least 4.5:1 (GOV.UK colours), the
 rating always in words beside its colour. Every piece of text is escaped (``html.escape``), so text from
@@ -16,8 +17,9 @@ import tempfile
 from html import escape
 from pathlib import Path
 
+from charts.spc_icons import icon_svg
 from reports import static_charts
-from reports.content import ActionContent, ReportContent
+from reports.content import COMPARE_TITLE, ActionContent, ReportContent
 
 _STYLE = """
 body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;background:#fff;margin:0;line-height:1.5}
@@ -30,6 +32,7 @@ th,td{border-bottom:1px solid #b1b4b6;padding:0.4rem;text-align:left;vertical-al
 .rating{display:inline-block;padding:0 0.4rem;border-left:0.6rem solid;font-weight:bold}
 .action{border-top:1px solid #b1b4b6;padding-top:0.5rem}
 svg{max-width:100%;height:auto}
+.icons svg{vertical-align:middle;margin-right:0.3rem}
 footer{border-top:1px solid #b1b4b6;margin-top:2rem;padding:1rem 0;color:#505a5f}
 """
 
@@ -61,10 +64,28 @@ def _headlines(content: ReportContent) -> str:
         value = f"{_e(h.value)}" + (f" ({_e(h.withheld)})" if h.withheld else "")
         rows.append(f"<tr><th scope=\"row\">{_e(h.title)}</th><td>{_e(h.period)}</td><td>{value}</td>"
                     f"<td>{_e(h.change_previous)}</td><td>{_e(h.change_baseline)}</td><td>{_e(h.target or '')}</td></tr>")
-    return ("<table><caption>Headline measures, latest quarter</caption><thead><tr><th scope=\"col\">Measure</th>"
+    table = ("<table><caption>Headline measures, latest quarter</caption><thead><tr><th scope=\"col\">Measure</th>"
             "<th scope=\"col\">Quarter</th><th scope=\"col\">Figure</th><th scope=\"col\">Since the previous quarter"
             "</th><th scope=\"col\">Since the baseline</th><th scope=\"col\">Target</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
+    return table + _comparisons(content)
+
+
+def _comparisons(content: ReportContent) -> str:
+    """The headline measures' published figures (issue 14), then how the periods differ."""
+    items = "".join(f"<li><strong>{_e(h.title)}</strong>: {_e(content.comparisons[h.metric_id])}</li>"
+                    for h in content.headlines if h.metric_id in content.comparisons)
+    if not items:
+        return ""
+    return f"<h3>{_e(COMPARE_TITLE)}</h3><ul>{items}</ul><p>{_e(content.comparison_note)}</p>"
+
+
+def _spc(action: ActionContent) -> str:
+    """The monthly SPC reading (issue 15): the icons as inline SVG, hidden from screen readers because the words
+    beside them say the same, then the words and the reading."""
+    icons = "".join(icon_svg(name, 40) for name, _ in action.spc.icons)
+    shown = f'<span class="icons" aria-hidden="true">{icons}</span> ' if icons else ""
+    return f"<p>{shown}<strong>Real change or noise (monthly SPC):</strong> {_e(action.spc.text)}</p>"
 
 
 def _action(action: ActionContent, index: int) -> str:
@@ -75,6 +96,10 @@ def _action(action: ActionContent, index: int) -> str:
              f"<p>Lead: {_e(action.lead)}</p>"]
     if action.measure:
         parts.append(f"<p>{_e(action.measure_title)}: baseline → latest → target: {_e(action.progress)}</p>")
+    if action.comparison:
+        parts.append(f"<p>How it compares: {_e(action.comparison)}</p>")
+    if action.spc is not None:
+        parts.append(_spc(action))
     if action.chart is not None:
         parts.append(f"<figure>{static_charts.svg(action.chart, f'chart{index}')}</figure>")
     if action.commentary:

@@ -1,14 +1,16 @@
 """The scrutiny report: a Word document in the shape of a council committee report, "JTAI Action Plan – Update".
 
 Title, purpose, background (the inspection and the plan), progress by aim with a table of actions, ratings
-and reasons, the headline measures with small numbers suppressed, next steps and an appendix of
-definitions. Headings use Word's own Title and Heading styles, so the navigation pane and a screen reader
+and reasons and, for each action measured by month, its SPC icons, their words and reading beside its rating;
+the headline measures with small numbers suppressed and their published comparisons; next steps and an
+appendix of definitions. Headings use Word's own Title and Heading styles, so the navigation pane and a screen reader
 see them. The wording is the Summary's (``metrics.summary`` through ``reports.content``). python-docx writes
 every string as text (nothing is interpreted); characters XML cannot hold are dropped.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -19,13 +21,14 @@ from docx.document import Document as DocumentType
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
-from reports.content import ReportContent
+from reports.content import COMPARE_TITLE, ICON_PX, ActionContent, ReportContent
 
 TITLE = "JTAI Action Plan – Update"
 # XML 1.0 cannot hold these (python-docx refuses them): a control character in uploaded text is dropped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+ICON_SIZE = Cm(1.1)
 
 
 def clean(text: object) -> str:
@@ -90,6 +93,25 @@ def _progress(doc: DocumentType, content: ReportContent) -> None:
                 paragraph = doc.add_paragraph()
                 paragraph.add_run(clean(f"Commentary on {a.action_id}")).bold = True
                 paragraph.add_run(clean(f" ({a.commentary_on or 'undated'}): {a.commentary}"))
+        for a in content.actions_in(aim):
+            if a.spc is not None:
+                _spc(doc, a)
+
+
+def _spc(doc: DocumentType, action: ActionContent) -> None:
+    """An action's monthly SPC reading beside its rating: the variation and assurance icons (each with its
+    words as alt text), then the words and the reading. Small-number months were gaps (reports.content)."""
+    from charts.spc_icons import icon_png
+
+    paragraph = doc.add_paragraph()
+    paragraph.add_run(clean(f"{action.action_id}: rated {action.rating} ({action.rating_words}). Real change or "
+                            "noise (monthly SPC): ")).bold = True
+    for name, words in action.spc.icons:
+        picture = paragraph.add_run().add_picture(io.BytesIO(icon_png(name, ICON_PX)), width=ICON_SIZE,
+                                                  height=ICON_SIZE)
+        picture._inline.docPr.set("descr", clean(words))  # Word's alt text
+        paragraph.add_run(" ")
+    paragraph.add_run(clean(action.spc.text))
 
 
 def _measures(doc: DocumentType, content: ReportContent) -> None:
@@ -102,6 +124,15 @@ def _measures(doc: DocumentType, content: ReportContent) -> None:
     rows = [[h.title, h.period, h.value + (f" ({h.withheld})" if h.withheld else ""), h.change_previous,
              h.change_baseline, h.target or ""] for h in content.headlines]
     _table(doc, ["Measure", "Quarter", "Figure", "Since the previous quarter", "Since the baseline", "Target"], rows)
+    compared = [(h.title, content.comparisons[h.metric_id]) for h in content.headlines
+                if h.metric_id in content.comparisons]
+    if compared:
+        doc.add_heading(COMPARE_TITLE, level=2)
+        for title, sentence in compared:
+            paragraph = doc.add_paragraph()
+            paragraph.add_run(clean(title)).bold = True
+            paragraph.add_run(clean(f": {sentence}"))
+        doc.add_paragraph(clean(content.comparison_note))
 
 
 def _next_steps(doc: DocumentType, content: ReportContent) -> None:

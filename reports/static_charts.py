@@ -37,9 +37,11 @@ def _draw(spec: ChartSpec, width: float, height: float) -> Figure:
         if series.kind == "points":
             ax.plot(xs, ys, linestyle="none", marker=_MARKERS[series.marker], markersize=14, color=series.colour,
                     label=series.name)
-            for x, y in zip(xs, ys, strict=True):
-                ax.annotate(series.label or "", (x, y), textcoords="offset points", xytext=(0, 10), ha="center",
-                            color=TEXT)
+            # The label sits right of the plot at the point's height, as in the app (charts.trajectory): never on
+            # the star, the last Actual point or the due line.
+            for y in ys if series.label else ():
+                ax.annotate(series.label, (1.0, y), xycoords=("axes fraction", "data"), textcoords="offset points",
+                            xytext=(6, 0), ha="left", va="center", color=TEXT, fontsize=9, annotation_clip=False)
             continue
         # A gap (a missing or suppressed quarter) is joined over, as the app's chart does (connectgaps).
         ax.plot(xs, ys, linestyle=_DASHES[series.dash], linewidth=series.width, color=series.colour,
@@ -50,7 +52,6 @@ def _draw(spec: ChartSpec, width: float, height: float) -> Figure:
         ax.annotate(f"Due {spec.due_period}", (due, 0), xycoords=("data", "axes fraction"), ha="right",
                     va="bottom", xytext=(-3, 3), textcoords="offset points", color=TEXT, fontsize=9)
     ax.set_xticks(range(len(spec.categories)), list(spec.categories), rotation=30, ha="right", fontsize=8)
-    # Room on the right for the target's label at the last quarter.
     ax.set_xlim(-0.5, max(len(spec.categories) - 0.2, 0.5))
     ax.set_xlabel(spec.x_title)
     ax.set_ylabel(spec.y_title)
@@ -66,7 +67,8 @@ def _draw(spec: ChartSpec, width: float, height: float) -> Figure:
     if any(s.values for s in spec.series):
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.36), ncol=3, frameon=False, fontsize=9)
     # Fixed margins: tight_layout measures every text and doubles the drawing time.
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.33)
+    labelled = any(s.kind == "points" and s.label for s in spec.series)
+    fig.subplots_adjust(left=0.1, right=0.86 if labelled else 0.98, top=0.9, bottom=0.33)  # room for a label
     return fig
 
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/report_pictures.py [--db PATH] [--out DIR]
 
-- ``DIR/pack-slide.png``: slide 3 of the meeting pack's PDF (the first action), rendered with pdftoppm
+- ``DIR/pack-slide.png``: slide 4 of the meeting pack's PDF (the first action), rendered with pdftoppm
   (poppler-utils);
 - ``DIR/public-page.png``: the top of the public progress page, in Chromium (playwright with the system's
   ``/usr/bin/chromium``).
@@ -45,7 +45,7 @@ def _store(db: Path | None, scratch: Path) -> Path:
     return path
 
 
-def pack_slide(db: Path, out: Path, scratch: Path, page: int = 3) -> Path:
+def pack_slide(db: Path, out: Path, scratch: Path, page: int = 4) -> Path:
     """Slide ``page`` of the pack's PDF as ``out`` (PNG, 110 pixels per inch)."""
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:

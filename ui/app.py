@@ -30,8 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # A local icon: a material icon as favicon would be fetched from an outside font server.
 FAVICON = ROOT / "data" / "favicon.png"
 
+# A container keyed ``PRINT_ONLY + name`` (class ``st-key-print-only-<name>``) is drawn on paper only: the print
+# copy of what the screen keeps in an expander, which print hides.
+PRINT_ONLY = "print-only-"
 STYLE = """
 <style>
+@media not print { [class*="st-key-print-only-"] { display: none !important; } }
 /* A date field's day, month and year are separate targets: at least 24 px each (WCAG 2.2, 2.5.8). */
 [data-testid="stDateInput"] [role="spinbutton"] { display: inline-block; min-width: 24px; min-height: 24px;
   line-height: 24px; text-align: center; }

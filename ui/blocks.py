@@ -5,17 +5,21 @@ breakdowns narrowed to the chosen quarters. Layout helpers only: the SQL lives i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from charts import line_by_quarter, stacked_by_quarter
+from charts import bar_by_group, line_by_quarter, stacked_by_quarter
 from charts.export import safe_csv
+from charts.ratings_svg import SvgChart
 from loaders.periods import Quarter
+from metrics.breakdowns import pool_by_group
 from metrics.display import rounded
 from metrics.registry import Metric
 from ui.data import all_audit_grades, all_confidence_sums, all_contact_outcomes, counts, metrics_registry, ratings
-from ui.filters import in_range, meeting_mode, period_range, series
+from ui.filters import in_range, meeting_mode, period_range, pooled_period, series
 from ui.literal import markdown_literal
 from ui.tables import show_table
 
@@ -39,12 +43,17 @@ def meeting_scale() -> float:
     return 1.5 if meeting_mode() else 1.0
 
 
-def chart_block(fig: go.Figure, data: pd.DataFrame, name: str, *, caption: str | None = None,
+def chart_block(fig: go.Figure | SvgChart, data: pd.DataFrame, name: str, *, caption: str | None = None,
                 width: int | str = "stretch") -> None:
     """A chart, its data as a table, and a CSV download of exactly that data. ``caption`` is plain text.
-    ``width`` in pixels draws the chart that wide (a chart that must print whole on A4: at most 640)."""
-    # theme=None keeps our own colours: Streamlit's chart theme greys axis text below AA contrast.
-    st.plotly_chart(fig, key=f"chart-{name}", config={"displaylogo": False}, theme=None, width=width)
+    ``width`` in pixels draws the chart that wide (a chart that must print whole on A4: at most 640). ``fig``
+    is a plotly figure, or a chart a builder in ``charts/`` drew as SVG (an image with its words as alt text)."""
+    if isinstance(fig, SvgChart):
+        with st.container(key=f"chart-{name}"):
+            st.image(fig.svg, width=fig.width, alt=fig.alt)
+    else:
+        # theme=None keeps our own colours: Streamlit's chart theme greys axis text below AA contrast.
+        st.plotly_chart(fig, key=f"chart-{name}", config={"displaylogo": False}, theme=None, width=width)
     if caption:  # plain text, often naming themes or actions from the returns
         st.caption(markdown_literal(caption))
     with st.expander("View as table"):
@@ -145,6 +154,17 @@ def metric_chart(metric_id: str, name: str, empty: str, *, agency: str | None = 
     chart_block(fig, metric_table(data, metric, title), name, caption=metric_caption(metric_id, note))
 
 
+def lazy_tabs(sections: dict[str, Callable[[], None]], key: str) -> None:
+    """A page's sections as tabs, of which only the open one is built and sent to the browser: a page draws
+    what is open, not every chart it has (issue 12: each page drawn within a second). Choosing another tab
+    reruns the page from the cached reads. On paper only the open tab prints (the Summary has no tabs)."""
+    tabs = st.tabs(list(sections), key=key, on_change="rerun")
+    for draw, tab in zip(sections.values(), tabs):
+        if tab.open:
+            with tab:
+                draw()
+
+
 def columns_for_charts(n: int = 2) -> list:
     """Side-by-side columns for charts; one column (full width) in meeting mode."""
     if meeting_mode():
@@ -162,3 +182,31 @@ def mix_chart(mix: pd.DataFrame, *, title: str, group: str, count: str, order: l
                  {"period": "Quarter", group: group.capitalize(), count: label,
                   "share": f"Share of the quarter's {count} (%)"})
     chart_block(fig, table, name, caption=caption)
+
+
+def rate_by_agency(metric_id: str, *, title: str, counted: str, y_label: str, value_header: str, pooled: str,
+                   name: str, empty: str, agency: str | None) -> None:
+    """A rate by agency for the latest quarter (as on the Summary) or the quarters shown pooled, with its
+    period and n in the title, the action's target as a line and the pooling said in the caption: e.g.
+    training attendance and audits good or better. ``counted`` names the denominator ("delegates booked"),
+    ``pooled`` how quarters pool ("attended over booked")."""
+    metric = metrics_registry()[metric_id]
+    rows, period_text, pooling = pooled_period(metric_id, f"{name}-period")
+    data = pool_by_group(rows, "%", groups=[agency] if agency else None)
+    data = data[data["denominator"].fillna(0) > 0]
+    if data.empty:
+        empty_state(empty)
+        return
+    total = int(data["denominator"].sum())
+    goal = action_target(metric_id)
+    data = rounded(data, "%")
+    fig = bar_by_group(data, f"{title}, {period_text} (%, {total:,} {counted})", "%", category="group",
+                       target=goal[0] if goal else None, y_label=y_label, scale=meeting_scale())
+    table = tidy(data.assign(period=period_text),
+                 {"period": "Quarters", "group": "Agency", "value": value_header,
+                  "numerator": metric.numerator, "denominator": metric.denominator})
+    how = (f"The quarters shown are pooled: {pooled}." if pooling else
+           "The latest quarter, as on the Summary; choose all quarters shown to pool them.")
+    chart_block(fig, table, name, caption=metric_caption(
+        metric_id, f"{period_text}, {total:,} {counted}. {how}" + (f" {goal[1]}: {goal[0]:.0f}%." if goal else "")))
+

@@ -6,35 +6,33 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from metrics import compare_words
 from metrics.benchmarks import PERIOD_NOTE
-from metrics.display import format_number, missing
-from ui.data import comparisons
+from metrics.compare_words import figure_text
+from metrics.display import missing
+from ui.data import comparison_table
 from ui.literal import markdown_literal
 from ui.tables import show_table
-
-
-def _number(value: object, unit: str) -> str:
-    return "no value" if missing(value) else format_number(value, unit)
 
 
 def comparison_panel(datasets: tuple[str, ...]) -> None:
     """A table of the paired measures of ``datasets``: local figure and period, the LA's published figure,
     neighbours' median (with how many had a value), England and the band. Nothing when none is paired.
     For pages partners and above see (the local figures are not suppressed)."""
-    table, _, la_name = comparisons()
+    table, la_name = comparison_table()
     rows = table[table["metric"].str.split(".").str[0].isin(datasets)]
     if rows.empty:
         return
     st.subheader("How we compare")
     show_table(pd.DataFrame({
         "Measure": rows["title"],
-        "Local figure": [f"{_number(v, u)} ({p})" if not missing(v) else "no local data"
+        "Local figure": [f"{figure_text(v, u)} ({p})" if not missing(v) else "no local data"
                          for v, u, p in zip(rows["local_value"], rows["unit"], rows["local_period"])],
         "Published year": rows["year"].fillna(""),
-        f"{la_name} (published)": [_number(v, u) for v, u in zip(rows["la_value"], rows["unit"])],
-        "Statistical neighbours (median)": [f"{_number(v, u)} ({n} of {t})" for v, u, n, t in zip(
+        f"{la_name} (published)": [figure_text(v, u) for v, u in zip(rows["la_value"], rows["unit"])],
+        "Statistical neighbours (median)": [f"{figure_text(v, u)} ({n} of {t})" for v, u, n, t in zip(
             rows["neighbours_median"], rows["unit"], rows["neighbours_count"], rows["neighbours_total"])],
-        "England": [_number(v, u) for v, u in zip(rows["england_value"], rows["unit"])],
+        "England": [figure_text(v, u) for v, u in zip(rows["england_value"], rows["unit"])],
         "Among all local authorities": rows["band_words"].fillna("no band"),
     }))
     st.caption(markdown_literal(PERIOD_NOTE + " More on the How we compare page."))
@@ -42,13 +40,8 @@ def comparison_panel(datasets: tuple[str, ...]) -> None:
 
 def published_sentence(metric_id: str) -> str | None:
     """One plain sentence of published figures only (no local value, so nothing to suppress), for a headline
-    measure that has a pair: "Published for 2024-25: Haringey 18.7%, similar areas 18.1%, England 22.6%."."""
-    table, _, la_name = comparisons()
+    measure that has a pair: "Published for 2024-25: Haringey 18.7%, similar areas 18.1%, England 22.6%.".
+    The words are the exports' too (``metrics.compare_words``)."""
+    table, la_name = comparison_table()
     rows = table[table["metric"] == metric_id]
-    if rows.empty or rows.iloc[0]["year"] is None:
-        return None
-    row = rows.iloc[0]
-    unit = row["unit"]
-    return (f"Published for {row['year']}: {la_name} {_number(row['la_value'], unit)}, similar areas (median of "
-            f"{row['neighbours_count']}) {_number(row['neighbours_median'], unit)}, England "
-            f"{_number(row['england_value'], unit)}.")
+    return None if rows.empty else compare_words.published_sentence(rows.iloc[0].to_dict(), la_name)

@@ -125,17 +125,29 @@ def audit_rows(person: Person, **filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def _comparisons(db: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+def _comparison_table(db: str) -> tuple[pd.DataFrame, str]:
     from metrics import benchmarks  # the published figures: the store's reference set, else the shipped one
 
-    con = benchmarks.reference_connection(get_store())
     own = benchmarks.partnership()
-    table = benchmarks.compare_table(con, own.old_la_code, _metric_values(db))
-    trends = pd.concat([benchmarks.compare_trend(con, own.old_la_code, m).assign(metric=m) for m in table["metric"]],
-                       ignore_index=True)
-    return table, trends, own.name
+    con = benchmarks.reference_connection(get_store())
+    return benchmarks.compare_table(con, own.old_la_code, _metric_values(db)), own.name
 
 
-def comparisons() -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """(one row per comparison pair, every pair's published years long, the partnership's LA name)."""
-    return _comparisons(store_key())
+@st.cache_data(show_spinner=False)
+def _comparison_trend(db: str, metric: str) -> pd.DataFrame:
+    from metrics import benchmarks
+
+    con = benchmarks.reference_connection(get_store())
+    return benchmarks.compare_trend(con, benchmarks.partnership().old_la_code, metric)
+
+
+def comparison_table() -> tuple[pd.DataFrame, str]:
+    """(one row per comparison pair, the partnership's LA name). The Summary and the area pages read only
+    this, so they never pay for the published trends."""
+    return _comparison_table(store_key())
+
+
+def comparison_trend(metric: str) -> pd.DataFrame:
+    """One pair's published years, long (year, area, value): read only when the How we compare page shows
+    that measure (every pair's trend together cost the first visit about half a second)."""
+    return _comparison_trend(store_key(), metric)

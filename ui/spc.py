@@ -1,6 +1,8 @@
 """SPC ("Making Data Count") on the pages, issue 15: the area pages' monthly SPC view, the Action plan's
 variation and assurance beside each rating, and the About page's plain-English section. One call per page;
-the months come from ``metrics.monthly`` (cached here until the data changes), the charts from ``charts.spc``.
+the months come from ``metrics.monthly`` (cached here until the data changes), the charts from ``charts.spc``,
+the variation and assurance icons from ``charts.spc_icons``: always beside their words, each image with its
+words as alt text (``st.image(alt=…)``; the SVG's own ``<title>`` is not read out from inside an ``<img>``).
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import streamlit as st
 
 from access.permissions import sees_suppressed_only
 from charts.spc import MARKS, spc_chart
+from charts.spc_icons import ICON_NAMES, ICONS, icon_data_uri, icon_svg
 from metrics.display import rounded
-from metrics.monthly import action_spc, action_targets, monthly_metrics, monthly_values, spc_many
+from metrics.monthly import action_spc, action_targets, action_went_live, monthly_metrics, monthly_values, spc_many
 from metrics.spc import ASSURANCE_ICONS, MIN_STABLE_POINTS, VARIATION_ICONS, SpcError, SpcResult
 from ui.blocks import chart_block, meeting_scale, metric_caption
 from ui.data import ratings
@@ -47,7 +50,24 @@ def reading(result: SpcResult) -> str:
     parts = [f"**Variation:** {VARIATION_ICONS[result.variation]}."]
     if result.assurance:
         parts.append(f"**Assurance:** {ASSURANCE_ICONS[result.assurance]}.")
-    return " ".join([*parts, markdown_literal(result.words)])
+    return " ".join([*parts, markdown_literal(result.reading)])
+
+
+ICON_PX = 40  # the icons beside a reading (x1.5 in meeting mode)
+
+
+def icon_names(result: SpcResult) -> list[str]:
+    """The icons a result shows: its variation, then its assurance when it has one."""
+    return [result.variation, *([result.assurance] if result.assurance else [])]
+
+
+def icon_row(names: list[str], text: str, width: int = ICON_PX, alts: list[str] | None = None) -> None:
+    """The icons side by side with ``text`` (Markdown) beside them, each image with its words as alt text (or
+    ``alts``). One row that never wraps, so the words stay beside their icons."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False):
+        for name, alt in zip(names, alts or [ICONS[name].words for name in names], strict=True):
+            st.image(icon_svg(name, width), width=width, alt=alt)
+        st.markdown(text, width="stretch")
 
 
 def spc_view(datasets: tuple[str, ...], name: str) -> None:
@@ -61,15 +81,18 @@ def spc_view(datasets: tuple[str, ...], name: str) -> None:
     st.caption(SPC_INTRO)
     person = current_person()
     withhold = person is None or sees_suppressed_only(person)
-    targets = action_targets(ratings())
-    results = spc_many(monthly, [m.id for m in metrics], targets=targets, withhold_small=withhold)
+    rated = ratings()
+    targets = action_targets(rated)  # and the plan's Live from dates: the limits are recalculated from them
+    results = spc_many(monthly, [m.id for m in metrics], targets=targets, withhold_small=withhold,
+                       went_live=action_went_live(rated))
     for metric in metrics:
         result = results[metric.id]
         title = f"{metric.title}, by month{metric.display.suffix}"
         if isinstance(result, SpcError):
             st.info(markdown_literal(f"{metric.title}: no SPC chart yet ({result})."))
             continue
-        st.markdown(f"**{markdown_literal(metric.title)}**: {reading(result)}")
+        icon_row(icon_names(result), f"**{markdown_literal(metric.title)}**: {reading(result)}",
+                 round(ICON_PX * meeting_scale()))
         fig = spc_chart(result, title, metric.unit, target=targets.get(metric.id), scale=meeting_scale())
         chart_block(fig, _table(result, metric.unit, title), f"spc-{metric.id}",
                     caption=metric_caption(metric.id))
@@ -87,10 +110,23 @@ def action_spc_table() -> None:
                "Variation and assurance read every month: is the change real, and will the target reliably be met?")
     rag = dict(zip(rated["action_id"], rated["rag"]))
     table = pd.DataFrame({"Action": found["action_id"], "Measure": found["measure"],
-                          "Rating": found["action_id"].map(rag), "Variation": found["variation_words"],
+                          "Rating": found["action_id"].map(rag),
+                          "Variation icon": found["variation"].map(_icon_uri),
+                          "Variation": found["variation_words"],
+                          "Assurance icon": found["assurance"].map(_icon_uri),
                           "Assurance": found["assurance_words"].replace("", "No assurance"),
                           "Reading": found["words"]})
-    show_table(table)
+    # The grid draws images on its canvas, with no alt text: the words column beside each icon says it.
+    show_table(table, column_config={
+        "Variation icon": st.column_config.ImageColumn("Variation icon", width=100,
+                                                       help="Making Data Count variation icon (words beside)"),
+        "Assurance icon": st.column_config.ImageColumn("Assurance icon", width=100,
+                                                       help="Making Data Count assurance icon (words beside)")})
+
+
+def _icon_uri(name: object) -> str | None:
+    """An icon's data URI for an image column; none where there is no icon (no assurance)."""
+    return icon_data_uri(name) if isinstance(name, str) and name in ICONS else None
 
 
 ABOUT = f"""
@@ -120,6 +156,14 @@ child protection plans) and case audits.
 
 
 def spc_about() -> None:
-    """The About page's section on SPC and how it differs from BRAG."""
+    """The About page's section on SPC and how it differs from BRAG, with the key to every icon."""
     st.subheader("Real change or noise: SPC charts")
     st.markdown(ABOUT)
+    st.markdown("**The icons, and what each means.** Each is always shown with its words. Variation, from the "
+                "latest month (H: higher values, L: lower values), then assurance, the action's target against "
+                "the process limits:")
+    # Two columns, variation and assurance; the icon's alt text says what it shows, the words beside what it means.
+    for column, kind in zip(st.columns(2), ("variation", "assurance"), strict=True):
+        with column:
+            for name in (n for n in ICON_NAMES if ICONS[n].kind == kind):
+                icon_row([name], ICONS[name].words, 40, alts=[ICONS[name].looks])

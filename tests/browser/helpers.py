@@ -4,6 +4,8 @@
 - :func:`start_app`: run the dashboard with any environment on a free loopback port (the sign-in tests start
   their own server with ``[auth]`` configured this way).
 - :func:`wait_for_run`: wait until Streamlit is connected and its script run has finished.
+- :func:`each_tab`: open each of the main area's tabs in turn (the pages' sections are lazy tabs: only the open
+  one is built, see ``ui.blocks.lazy_tabs``), waiting until it is drawn.
 """
 
 from __future__ import annotations
@@ -154,3 +156,25 @@ def wait_for_render(page, timeout: float = RUN_TIMEOUT_MS) -> None:
         "() => !document.querySelector('[data-testid=\"stSkeleton\"], [data-testid=\"stSkeletonElement\"]')"
         " && [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
         ".every(chart => chart.querySelector('.main-svg'))", timeout=timeout, polling=100)
+
+
+# The open tab's panel holds what the run built for it (a lazy tab not yet run is empty) and the run is over.
+TAB_DRAWN_JS = """(tabId) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const panel = document.querySelector(`[role="tabpanel"][aria-labelledby="${tabId}"]`);
+  return app && app.dataset.testScriptState === 'notRunning' && panel
+    && panel.querySelector('[data-testid="stElementContainer"]') !== null;
+}"""
+
+
+def each_tab(page, timeout: float = RUN_TIMEOUT_MS) -> Iterator[str]:
+    """Open each tab of the main area in turn (the first is open already), yielding its label once its content
+    is built and drawn. A page without tabs yields nothing."""
+    tabs = page.get_by_test_id("stMain").get_by_role("tab")
+    for index in range(tabs.count()):
+        tab = tabs.nth(index)
+        if tab.get_attribute("aria-selected") != "true":
+            tab.click()
+        page.wait_for_function(TAB_DRAWN_JS, arg=tab.get_attribute("id"), timeout=timeout, polling=50)
+        wait_for_render(page, timeout)
+        yield tab.inner_text()

@@ -35,7 +35,7 @@ from playwright.sync_api import Page, expect
 
 from charts.export import FORMULA_STARTS
 from loaders.text import slugify
-from tests.browser.helpers import ROOT, base_env, free_port, start_app, wait_for_render
+from tests.browser.helpers import ROOT, base_env, each_tab, free_port, start_app, wait_for_render
 from tests.browser.oidc_provider import OidcProvider, TestUser
 from tests.browser.test_sign_in import SignInApp, sign_in
 from tests.spreadsheets import dataset_rows, write_xlsx
@@ -176,8 +176,8 @@ def _page_text(page: Page) -> str:
     return " ".join(text.replace(WORD_JOINER, "").split())
 
 
-def _check_page(page: Page, watch: Watch, name: str, literal: list[str]) -> None:
-    wait_for_render(page)
+def _check_shown(page: Page, watch: Watch, name: str) -> str:
+    """What is drawn now is safe (no exception, request elsewhere, script, planted attribute); its text."""
     page.wait_for_timeout(500)  # an image planted in Markdown would be requested as soon as it is drawn
     main = page.get_by_test_id("stMain")
     exceptions = main.get_by_test_id("stException").all_inner_texts()
@@ -186,7 +186,15 @@ def _check_page(page: Page, watch: Watch, name: str, literal: list[str]) -> None
     assert not watch.dialogs, f"{name}: a script ran: {watch.dialogs}"
     assert page.evaluate(PLANTED_ATTRIBUTES_JS, list(PLANTED)) == [], name
     assert main.locator("script, .katex, img[src*='png']").count() == 0, name
-    text = _page_text(page)
+    return _page_text(page)
+
+
+def _check_page(page: Page, watch: Watch, name: str, literal: list[str]) -> None:
+    wait_for_render(page)
+    text = _check_shown(page, watch, name)
+    # A page's sections are lazy tabs (only the open one is built): each is checked, its text read, in turn.
+    for label in each_tab(page):
+        text += " " + _check_shown(page, watch, f"{name}, tab {label}")
     missing = [value.split()[0] for value in literal if " ".join(value.split()) not in text]
     assert not missing, f"{name}: not shown literally: {missing}"
     assert not page.js_errors, f"{name}: JavaScript errors: {page.js_errors}"

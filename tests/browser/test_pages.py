@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import AXE_RESULTS, SCREENSHOTS, wait_for_render
+from tests.browser.helpers import AXE_RESULTS, SCREENSHOTS, each_tab, wait_for_render
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +37,7 @@ PAGES = [
     AppPage("mash", "/mash", "MASH and referrals", "MASH and referrals"),
     AppPage("training", "/training", "Workforce training", "Workforce training"),
     AppPage("audits", "/audits", "Case audits", "Case audits"),
+    AppPage("compare", "/compare", "How we compare", "How we compare"),
     AppPage("upload", "/upload", "Upload a return", "Upload"),
     AppPage("about", "/about", "About the data", "About the data"),
 ]
@@ -164,3 +165,32 @@ def test_summary_prints_on_a4_without_sidebar_or_widgets(open_page) -> None:
     pdf.parent.mkdir(parents=True, exist_ok=True)
     pdf.write_bytes(page.pdf(format="A4", print_background=True))
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+# The area pages' sections, as lazy tabs (ui.blocks.lazy_tabs): only the open one is built and drawn.
+TABBED = {
+    "/mash": ["Contacts", "What the MASH decided", "Referrals", "Child protection plans"],
+    "/training": ["Sessions and attendance", "Confidence before and after training"],
+    "/audits": ["Grades", "Themes"],
+}
+CHART_KEYS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map((chart) =>
+  [...(chart.closest('[class*="st-key-"]')?.classList || [])].find((c) => c.startsWith('st-key-')) || null)"""
+
+
+@pytest.mark.parametrize("path", list(TABBED), ids=[p.strip("/") for p in TABBED])
+def test_each_tab_draws_its_own_charts_and_the_others_are_not_in_the_page(path: str, open_page) -> None:
+    """Issue 12 ("draw only what is open"): a click on a tab draws that section's charts, and the section left
+    is no longer in the page (not hidden: gone), so a page costs one section's charts, not all of them."""
+    page = open_page(path)
+    wait_for_render(page)
+    seen: dict[str, str] = {}
+    labels = []
+    for label in each_tab(page):
+        labels.append(label)
+        keys = page.evaluate(CHART_KEYS_JS)
+        assert keys and None not in keys, f"{path} {label}: {keys}"
+        again = {key: seen[key] for key in keys if key in seen}
+        assert not again, f"{path} {label}: charts of another tab still in the page: {again}"
+        seen |= dict.fromkeys(keys, label)
+    assert labels == TABBED[path]
+    assert not page.js_errors, page.js_errors

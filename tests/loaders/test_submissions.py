@@ -327,3 +327,20 @@ def test_submission_records_provenance_and_history(store, tmp_path):
     history = submission_history(store)
     assert list(history["state"]) == ["withdrawn", "active"]
     assert list(history["rows_current"]) == [0, 4]
+
+
+def test_the_plans_live_from_dates_load_under_local_headers_and_may_lie_ahead(store, tmp_path):
+    # A council's plan headed "Go-live date": one change live last year, one planned for next year, one blank.
+    rows = [["Action ref", "Aim", "What we will do", "Lead", "Go-live date"],
+            ["1.1", "Workforce", "Action 1.1", "Health", dt.datetime(2025, 6, 16)],
+            ["1.2", "Workforce", "Action 1.2", "Health", dt.date.today() + dt.timedelta(days=400)],
+            ["1.3", "Workforce", "Action 1.3", "Health", None]]
+    report = load(store, write_xlsx(tmp_path / "plan.xlsx", {"Plan": rows}), agency="LSCP")
+    assert not report.errors, [str(e) for e in report.errors]
+    assert store.rows("SELECT action_id, spc_from FROM actions WHERE is_current ORDER BY 1") == [
+        ("1.1", dt.date(2025, 6, 16)), ("1.2", dt.date.today() + dt.timedelta(days=400)), ("1.3", None)]
+    # A date in the future is still an error where it means an event that has happened.
+    contacts = write_xlsx(tmp_path / "contacts.xlsx", {"Contacts": [
+        CONTACT_HEADERS, ["C1", dt.date.today() + dt.timedelta(days=30), "6"]]})
+    refused = load(store, contacts)
+    assert any("is in the future" in str(e) for e in refused.errors)

@@ -155,3 +155,82 @@ def test_month_labels_sort_as_dates(demo_store):
     frame = compute_monthly(demo_store, ["referrals"])
     periods = frame[frame["metric"] == "referrals.count"]["period"].tolist()
     assert periods == sorted(periods) and pd.Series(periods).is_unique
+
+
+# --- the action plan's "Live from" date: the SPC limits are recalculated from the month the change went live ---
+
+def _twelve_months(store: Store, first_half: int, second_half: int) -> None:
+    """Contacts every month from April 2025 to March 2026: ``first_half`` a month to September, then more."""
+    rows = []
+    for index in range(12):
+        month = dt.date(2025, 4, 1) + pd.DateOffset(months=index)
+        count = first_half + index % 2 if index < 6 else second_half + index % 2
+        rows += [contact(f"{month:%Y-%m}-07", f"{month:%Y-%m}-08", child=f"c{index}-{n}") for n in range(count)]
+    add_rows(store, "contacts", rows)
+
+
+def test_the_plans_live_date_rebases_the_limits_from_that_month(store):
+    _twelve_months(store, 10, 30)
+    monthly = monthly_values(store)
+    plain = spc_many(monthly, ["contacts.count"])["contacts.count"]
+    rebased = spc_many(monthly, ["contacts.count"], went_live={"contacts.count": dt.date(2025, 10, 15)})["contacts.count"]
+    means = {p.period.strftime("%Y-%m"): p.mean for p in rebased.points}
+    assert means["2025-04"] == pytest.approx(10.5) and means["2026-03"] == pytest.approx(30.5)
+    assert len({p.mean for p in plain.points}) == 1
+    assert "Limits recalculated from October 2025" in rebased.words
+    # An explicit rebase (the CLI's --rebase) wins over the plan's date.
+    explicit = spc_many(monthly, ["contacts.count"], rebase=["2025-12"],
+                        went_live={"contacts.count": dt.date(2025, 10, 15)})["contacts.count"]
+    assert "Limits recalculated from December 2025" in explicit.words
+
+
+@pytest.mark.parametrize(("live", "note"), [
+    (dt.date(2026, 3, 2), "The change went live on 2 March 2026: the limits are recalculated from that month once "
+                          "two months in a row from it have values"),
+    (dt.date(2027, 1, 4), "The change went live on 4 January 2027: the limits are recalculated"),
+    (dt.date(2025, 4, 20), "The change went live on 20 April 2025, before the first month shown: the limits are "
+                           "from every month"),
+    (dt.date(2024, 1, 1), "before the first month shown"),
+])
+def test_a_live_date_the_limits_cannot_start_from_yet_is_said_not_applied(store, live, note):
+    _twelve_months(store, 10, 30)
+    result = spc_many(monthly_values(store), ["contacts.count"], went_live={"contacts.count": live})["contacts.count"]
+    assert len({p.mean for p in result.points}) == 1  # limits from every month
+    assert note in result.words and "Limits recalculated" not in result.words
+
+
+def test_a_live_date_needs_two_months_in_a_row_with_values_after_it(store):
+    # Values in April–September 2025, then a gap in October, values again in November and December only.
+    rows = [contact(f"2025-{m:02d}-07", f"2025-{m:02d}-08", child=f"c{m}-{n}") for m in range(4, 10)
+            for n in range(10 + m % 2)]
+    rows += [contact("2025-11-07", "2025-11-08", child=f"d{n}") for n in range(30)]
+    add_rows(store, "contacts", rows)
+    monthly = monthly_values(store)
+    waits = spc_many(monthly, ["contacts.count"], went_live={"contacts.count": dt.date(2025, 10, 1)})["contacts.count"]
+    assert "once two months in a row" in waits.words  # October is a gap, November alone: no moving range yet
+    add_rows(store, "contacts", [contact("2025-12-08", "2025-12-09", child=f"e{n}") for n in range(31)])
+    rebased = spc_many(monthly_values(store), ["contacts.count"],
+                       went_live={"contacts.count": dt.date(2025, 10, 1)})["contacts.count"]
+    assert "Limits recalculated from October 2025" in rebased.words
+
+
+def test_action_spc_and_the_cli_take_the_live_date_from_the_plan(demo, tmp_path, capsys):
+    for name in ("demo.duckdb", ".secret"):
+        shutil.copy2(demo.parent / name, tmp_path / name)
+    path = tmp_path / "demo.duckdb"
+    with Store(path) as store:
+        # The demo plan says 1.1's change went live on 6 January 2025 (its "Go-live date" column).
+        demo_plan = action_spc(rate_actions(store), monthly_values(store)).set_index("action_id").loc["1.1", "words"]
+        store.query("UPDATE actions SET spc_from = NULL WHERE is_current AND action_id = '1.1'")
+        before = action_spc(rate_actions(store), monthly_values(store)).set_index("action_id").loc["1.1", "words"]
+        store.query("UPDATE actions SET spc_from = DATE '2025-06-16' WHERE is_current AND action_id = '1.1'")
+        rated = rate_actions(store)
+        assert rated.set_index("action_id").loc["1.1", "spc_from"] == pd.Timestamp("2025-06-16")
+        after = action_spc(rated, monthly_values(store)).set_index("action_id").loc["1.1", "words"]
+    assert "Limits recalculated from January 2025" in demo_plan
+    assert "Limits recalculated" not in before and "Limits recalculated from June 2025" in after
+    code, lines, err = _cli(capsys, "spc", "contacts.decided_within_1wd", "--db", str(path), "--json")
+    assert code == 0, err
+    months = {r["period"]: r for r in map(json.loads, lines[:-1])}
+    assert months["2025-05"]["mean"] != months["2025-06"]["mean"] == months["2025-12"]["mean"]
+    assert "Limits recalculated from June 2025" in json.loads(lines[-1])["words"]

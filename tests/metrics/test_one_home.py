@@ -1,12 +1,13 @@
 """One home each: the code groupings measures count live with their code sets (loaders/codes.py) and the SQL
 counts exactly them; the ratings are one table that charts, pages and the summary's words all read."""
 
-import json
+
+from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
 
-from charts import brag_bar
+from charts.ratings_svg import ratings_svg
 from loaders.codes import GOOD_GRADES, GRADE, JUDGED, JUDGEMENT, OUTCOME, REFERRAL_OUTCOMES, CodeSet, sql_list
 from metrics.breakdowns import contact_outcomes, referral_conversion
 from metrics.compute import compute_all
@@ -41,8 +42,6 @@ def test_one_table_of_ratings_feeds_charts_words_and_badges():
     assert ORDER == ("Red", "Amber", "Green", "Blue", "No data", WITHHELD)
     assert rating_words(pd.DataFrame(), pd.DataFrame()) == {r.name: r.words for r in RATINGS}
     assert (rating_kind("Amber").badge, rating_kind("Not a rating").badge) == ("orange", "gray")
-    counts = pd.DataFrame({"rag": ["Green", "Red", WITHHELD], "count": [3, 1, 2]})
-    figure = json.loads(brag_bar(counts, "Actions by rating").to_json())
-    [bar] = figure["data"]
-    assert bar["marker"]["color"] == [rating_kind(r).colour for r in ("Green", "Red", WITHHELD)]
-    assert figure["layout"]["xaxis"]["categoryarray"] == list(ORDER)
+    svg = ElementTree.fromstring(ratings_svg([("Green", 3), ("Red", 1), (WITHHELD, 2)], "Actions by rating").svg)
+    bars = svg.findall("{http://www.w3.org/2000/svg}rect")
+    assert [b.get("fill") for b in bars] == [rating_kind(r).colour for r in ("Red", "Green", WITHHELD)]  # ORDER

@@ -123,6 +123,16 @@ def test_outside_the_limits_each_direction_per_polarity(values, polarity, point_
     assert variation in VARIATION_ICONS and point_type in POINT_TYPES
 
 
+def test_the_reading_beside_the_icons_does_not_repeat_the_assurance_icons_words():
+    assured = spc(SPIKE_UP, target=-100.0)  # far below the lower limit: every month meets it
+    assert assured.assurance == "pass" and ASSURANCE_ICONS["pass"] in assured.words
+    assert assured.reading == assured.variation_words + "."  # the icon carries "will reliably be met"
+    trial = spc(STABLE[:6], target=10.0)  # no assurance on trial limits: the reading must say why
+    assert trial.assurance is None
+    assert trial.reading == (f"{trial.variation_words}. No assurance against the target yet: it needs limits from "
+                             "12 months. Trial limits (fewer than 12 months).")
+
+
 def test_outside_words():
     assert spc(SPIKE_UP).variation_words == "Special cause improvement: December 2024 is above the upper limit"
     assert spc(SPIKE_DOWN).variation_words == "Special cause concern: December 2024 is below the lower limit"

@@ -3,6 +3,9 @@
 ``measured_store``: MASH contacts in three quarters, the latest with only 3 contacts (small numbers: ``c`` for
 scrutiny), and an action plan of three actions: one measured on MASH decisions within a working day, one
 qualitative, one whose text is hostile (Markdown, HTML, a formula, a script).
+
+``referrals_store``: a year of referrals (2024-25, month by month) and a plan measuring re-referrals within 12
+months: a measure with published figures (issue 14) and enough months for an SPC reading (issue 15).
 """
 
 from __future__ import annotations
@@ -69,4 +72,56 @@ def measured_store(folder: Path, *, hostile: bool = False, measures: bool = True
     with Store(db) as store:
         load(store, folder, "contacts.xlsx", "contacts", contacts, "Children's social care")
         load(store, folder, "plan.xlsx", "actions", _plan(hostile, measures), "Safeguarding partnership")
+    return db
+
+
+# ---------------------------------------------------------------- referrals: a published pair and 12 months of SPC
+
+REFERRALS_ACTION = ("1.2", "Reduce re-referrals", "Children's social care")
+REFERRALS_TARGET = 12.0
+MONTHS = [dt.date(2024, 4 + m, 1) if m < 9 else dt.date(2025, m - 8, 1) for m in range(12)]  # 2024-25
+
+
+def referral_months(*, small_first_quarter: bool = False, months: int = 12) -> list[tuple[dt.date, int, int]]:
+    """(month, first referrals, re-referrals) for the first ``months`` months of 2024-25: re-referrals fall by
+    one every two months. ``small_first_quarter``: April to June have 1 re-referral each (3 in the quarter:
+    ``c`` for scrutiny)."""
+    found = []
+    for m, month in enumerate(MONTHS[:months]):
+        again = 1 if small_first_quarter and m < 3 else 12 - m // 2
+        found.append((month, 40 + m % 4, again))
+    return found
+
+
+def _referrals(months: list[tuple[dt.date, int, int]]) -> list[dict]:
+    """Each month: ``first`` children referred on the 2nd, the first ``again`` of them referred again on the 20th
+    (a re-referral: another referral of the child in the 365 days before)."""
+    rows = []
+    for month, first, again in months:
+        for i in range(first):
+            child = f"{CHILD_PREFIX}-R{month:%Y%m}-{i:03d}"
+            rows.append({"child_key": child, "referral_date": month.replace(day=2), "source_code": "6"})
+            if i < again:
+                rows.append({"child_key": child, "referral_date": month.replace(day=20), "source_code": "6"})
+    return rows
+
+
+def referrals_store(folder: Path, *, small_first_quarter: bool = False, months: int = 12,
+                    live_from: dt.date | None = None) -> Path:
+    """A store file in ``folder`` with the referrals of ``referral_months`` and an action plan whose action
+    1.2 is measured by re-referrals within 12 months (a measure with a published pair; ``live_from``: the date
+    its change went live, the plan's "Live from"), and one qualitative."""
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "referrals.duckdb"
+    rows = _referrals(referral_months(small_first_quarter=small_first_quarter, months=months))
+    actions = [{"action_id": REFERRALS_ACTION[0], "priority_area": "Measurable outcomes for children",
+                "action": REFERRALS_ACTION[1], "lead_agency": REFERRALS_ACTION[2], "measure": "referrals.rereferral_12m",
+                "baseline": 25, "baseline_period": "2024-25 Q1", "target": REFERRALS_TARGET,
+                "due_period": "2027-28 Q4", "status": "In progress",
+                **({"spc_from": live_from} if live_from else {})},
+               {"action_id": QUALITATIVE[0], "priority_area": "Workforce knowledge and skills", "action": QUALITATIVE[1],
+                "lead_agency": QUALITATIVE[2], "due_period": "2027-28 Q4", "status": "Evidence submitted"}]
+    with Store(db) as store:
+        load(store, folder, "referrals.xlsx", "referrals", rows, "Children's social care")
+        load(store, folder, "plan.xlsx", "actions", actions, "Safeguarding partnership")
     return db

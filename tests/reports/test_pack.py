@@ -20,7 +20,7 @@ from demo.load import load_demo
 from loaders.store import Store
 from metrics.decisions import record_decision
 from reports.__main__ import main
-from reports.content import NO_DATA, NO_MEASURES, build_content
+from reports.content import COMPARE_TITLE, NO_DATA, NO_MEASURES, build_content
 from reports.decisions import ExportError
 from reports.pack import build_pack, write_pack
 from reports.pack_pdf import typst_literal
@@ -89,7 +89,9 @@ def test_pptx_is_16_9_with_a_slide_per_action_holding_its_rating_and_reason(demo
     for name in ("Red", "Amber"):
         named = [a for a in demo_content.actions if a.rating == name]
         assert named and all(f"{a.action_id} · {_words(a.title)}" in texts[1] for a in named)
-    for index, item in enumerate(demo_content.actions, start=2):
+    # The demo's headline measures include paired ones: "How we compare" comes before the actions.
+    assert demo_content.comparisons and slides[2].shapes.title.text == COMPARE_TITLE
+    for index, item in enumerate(demo_content.actions, start=3):
         slide, text = slides[index], texts[index]
         assert slide.shapes.title.text == f"{item.action_id} · {item.title}"
         assert f"Rating: {item.rating} ({item.rating_words})" in text
@@ -102,14 +104,13 @@ def test_pptx_charts_are_pictures_with_alt_text_and_the_words_stay_editable(demo
     deck = Presentation(str(demo_pptx))
     charted = {a.action_id: a.chart.alt for a in demo_content.actions if a.chart is not None and not a.chart.empty}
     assert charted, "the demo's actions have charts"
-    for slide in list(deck.slides)[2:2 + len(demo_content.actions)]:
+    icons = {a.action_id: [words for _, words in a.spc.icons] for a in demo_content.actions if a.spc}
+    for slide in list(deck.slides)[3:3 + len(demo_content.actions)]:
         pictures = [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
         action_id = slide.shapes.title.text.split(" · ")[0]
-        if action_id in charted:
-            [picture] = pictures
-            assert picture._element.nvPicPr.cNvPr.get("descr") == charted[action_id]
-        else:
-            assert not pictures
+        # The chart first, then the SPC icons (each with its words as alt text; tests/reports/test_compare_spc).
+        expected = ([charted[action_id]] if action_id in charted else []) + icons.get(action_id, [])
+        assert [p._element.nvPicPr.cNvPr.get("descr") for p in pictures] == expected
         # Not one big picture: the title, subtitle, rating and the rest are text frames.
         assert sum(1 for s in slide.shapes if s.has_text_frame and s.text_frame.text.strip()) >= 4
 
@@ -126,13 +127,14 @@ def _pdftoppm() -> str:
 def test_pdf_pages_render_and_carry_every_action_a_page_number_and_the_date(demo_content, demo_pdf, tmp_path):
     texts = _pdf_texts(demo_pdf)
     pages = len(texts)
-    assert pages == 2 + len(demo_content.actions) + len(list(build_pack(demo_content).definition_chunks())) + 1
+    # Title, verdict, how we compare, the actions, definitions, freshness.
+    assert pages == 3 + len(demo_content.actions) + len(list(build_pack(demo_content).definition_chunks())) + 1
     box = PdfReader(str(demo_pdf)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape, in points
     for number, text in enumerate(texts, start=1):
         assert f"Page {number} of {pages}" in text
         assert "12 March 2026" in text
-    for index, item in enumerate(demo_content.actions, start=2):
+    for index, item in enumerate(demo_content.actions, start=3):
         text = _flat(texts[index])
         assert _flat(f"{item.action_id} · {item.title}") in text
         assert _flat(f"Rating: {item.rating} ({item.rating_words})") in text and _flat(item.reason) in text
