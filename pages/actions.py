@@ -28,7 +28,7 @@ from ui.literal import markdown_literal as md
 from ui.literal import option_literal
 from ui.people import current_person
 from ui.rating import rating_line
-from ui.spc import action_spc_table
+from ui.spc import action_spc_line, action_spc_table
 from ui.store import get_store
 from ui.tables import show_table
 
@@ -140,6 +140,7 @@ def _lead_line(action: pd.Series) -> str:
 def _show_action(action: pd.Series) -> None:
     # Every value from the action plan (titles, names, evidence), a decision or commentary is shown literally (md).
     rating_line(action)
+    action_spc_line(action["action_id"])  # real change or noise, beside the rating (ui/spc.py)
     _saved_message(action["action_id"])
     left, right = st.columns(2)
     left.markdown(_lead_line(action))
@@ -297,6 +298,7 @@ def _meeting(shown: pd.DataFrame, current: str, row: list) -> None:
     with words:
         st.caption(md(action["priority_area"]))
         rating_line(action)
+        action_spc_line(action["action_id"])
         _saved_message(action["action_id"])
         st.markdown(_lead_line(action))
         st.markdown(_numbers(action))

@@ -33,6 +33,12 @@ def _monthly(db: str) -> pd.DataFrame:
     return monthly_values(get_store())
 
 
+@st.cache_data(show_spinner=False)
+def _action_spc(db: str) -> pd.DataFrame:
+    """Each measured action's SPC reading (``metrics.monthly.action_spc``), until the data changes."""
+    return action_spc(ratings(), _monthly(db))
+
+
 def _table(result: SpcResult, unit: str, value_name: str) -> pd.DataFrame:
     """The chart's data as a person reads it: month, value, mean, limits and what the month shows."""
     frame = pd.DataFrame(result.to_records())
@@ -98,11 +104,26 @@ def spc_view(datasets: tuple[str, ...], name: str) -> None:
                     caption=metric_caption(metric.id))
 
 
+def action_spc_line(action_id: str) -> None:
+    """Under an action's rating: its variation and assurance icons with their words and the reading, so the
+    room sees both answers on the action's own screen. Nothing for an action not measured by month."""
+    found = _action_spc(store_key())
+    rows = found[found["action_id"] == action_id]
+    if rows.empty:
+        return
+    row = rows.iloc[0]
+    names = [row["variation"], *([row["assurance"]] if isinstance(row["assurance"], str) else [])]
+    text = f"**Monthly SPC:** {markdown_literal(row['variation_words'])}."
+    if isinstance(row["assurance"], str):
+        text += f" {markdown_literal(row['assurance_words'])}."
+    icon_row(names, f"{text} {markdown_literal(row['words'])}", round(ICON_PX * meeting_scale()))
+
+
 def action_spc_table() -> None:
     """The Action plan's SPC reading: each action measured monthly, its BRAG rating beside its variation and
     assurance (against that action's target)."""
     rated = ratings()
-    found = action_spc(rated, _monthly(store_key()))
+    found = _action_spc(store_key())
     if found.empty:
         return
     st.subheader("Real change or noise? (monthly SPC)")

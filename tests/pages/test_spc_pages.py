@@ -72,6 +72,18 @@ def test_action_plan_shows_variation_and_assurance_beside_the_rating(demo_db, op
                                 "The target may or may not be met (hit and miss)")
 
 
+def test_the_open_action_shows_its_icons_and_reading_under_its_rating(demo_db, open_app):
+    # The Action plan opens on 1.1, measured monthly (MASH decisions within a working day), whose plan
+    # says when its change went live: the reading beside the icons says the limits were recalculated.
+    at = open_app(demo_db, "actions")
+    [(images, texts)] = [(i, t) for i, t in _rows(at.main) if any("**Monthly SPC:**" in x for x in t)]
+    [text] = [t for t in texts if "**Monthly SPC:**" in t]
+    assert [image.proto.imgs[0].alt for image in images][0] == VARIATION_ICONS["improvement_high"]
+    assert "Special cause improvement (higher values)." in text
+    assert "Limits recalculated from January 2025." in text
+    assert text.count("The target may or may not be met") <= 1  # the icons' words are not said twice
+
+
 def test_about_page_explains_spc_and_brag(demo_db, open_app):
     at = open_app(demo_db, "about")
     text = page_text(at)
