@@ -135,6 +135,18 @@ def action_targets(ratings: pd.DataFrame) -> dict[str, float]:
     return targets
 
 
+def action_result(action: Mapping[str, Any], monthly: pd.DataFrame, *,
+                  withhold_small: bool = False) -> SpcResult | SpcError:
+    """One action's SPC chart of its monthly measure: against the action's own target, rebased from the month
+    the plan says its change went live. The Action plan and the exports read an action through this."""
+    measure = action["measure"]
+    target = action.get("target")
+    live = action.get("spc_from")
+    return spc_many(monthly, [measure], targets=None if pd.isna(target) else {measure: float(target)},
+                    withhold_small=withhold_small,
+                    went_live=None if pd.isna(live) else {measure: pd.Timestamp(live).date()})[measure]
+
+
 def action_spc(ratings: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
     """Each action measured by a monthly metric: its variation and assurance (icon names and words), against
     that action's own target. Actions without such a measure, or whose series cannot be charted, are left out."""
@@ -144,10 +156,7 @@ def action_spc(ratings: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
         measure = action.get("measure")
         if measure not in charted:
             continue
-        target = None if pd.isna(action.get("target")) else float(action["target"])
-        live = action.get("spc_from")
-        result = spc_many(monthly, [measure], targets={measure: target} if target is not None else None,
-                          went_live=None if pd.isna(live) else {measure: pd.Timestamp(live).date()})[measure]
+        result = action_result(action, monthly)
         if isinstance(result, SpcError):
             continue
         records.append({"action_id": action["action_id"], "measure": measure, "variation": result.variation,

@@ -38,7 +38,7 @@ from metrics.commentary import commentary_history
 from metrics.compute import all_metrics, compute_all
 from metrics.decisions import decision_history
 from metrics.display import format_number, missing, shown_or_number
-from metrics.monthly import monthly_metrics, monthly_values, spc_many
+from metrics.monthly import action_result, monthly_metrics, monthly_values
 from metrics.registry import PAIRS, Metric
 from metrics.spc import ASSURANCE_ICONS, VARIATION_ICONS, SpcError
 from metrics.suppress import is_withheld, suppress_values
@@ -390,11 +390,7 @@ def _spc_readings(store: Store, plan: pd.DataFrame, as_at: Quarter | None, suppr
         monthly = monthly[monthly["period"] <= f"{as_at.end:%Y-%m}"]
     readings = {}
     for row in rows:
-        measure = row["measure"]
-        target = None if missing(row.get("target")) else {measure: float(row["target"])}
-        # Rebased from the month the plan says the change went live, as on the Action plan (metrics.monthly).
-        live = None if pd.isna(row.get("spc_from")) else {measure: pd.Timestamp(row["spc_from"]).date()}
-        result = spc_many(monthly, [measure], targets=target, withhold_small=suppressed, went_live=live)[measure]
+        result = action_result(row, monthly, withhold_small=suppressed)  # as the Action plan page reads it
         if isinstance(result, SpcError):
             readings[str(row["action_id"])] = SpcReading(None, "", None, "", f"{NO_SPC} ({result}).")
             continue
