@@ -268,20 +268,31 @@ def _is_tally(value: object) -> bool:
     return bool(_TALLY_NUMBER.match(text) or _TALLY_WORD.match(normalise_key(text)))
 
 
+def _is_note(values: np.ndarray) -> bool:
+    """A note under the data ("Last updated by the business unit", "Source: MASH system"): a single cell of
+    words, nothing else on the row. An identifier has no spaces, so a child's row cut short is not a note."""
+    filled = [value for value in values if not is_blank(value)]
+    return len(filled) == 1 and isinstance(filled[0], str) and " " in clean_cell_text(filled[0])
+
+
 def _footer_rows(dataset: Dataset, cells: _Cells, recognition: Recognition, parsed: dict[str, CodedColumn],
-                 occupied: np.ndarray, invalid: np.ndarray) -> np.ndarray:
-    """The totals rows at the end of the data: the last rows, each invalid, holding only numbers and words
-    like Total, with nothing valid in a key column ("Total" in the Child ID column is a label, not a child)."""
-    footer = np.zeros(cells.count, dtype=bool)
+                 occupied: np.ndarray, invalid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The totals rows and the notes at the end of the data: the last rows, each invalid, either holding only
+    numbers and words like Total, with nothing valid in a key column ("Total" in the Child ID column is a label,
+    not a child), or a single cell of words (``_is_note``). Returns (totals, notes)."""
+    footer, notes = np.zeros(cells.count, dtype=bool), np.zeros(cells.count, dtype=bool)
     keys = [parsed[column.key] for _, column, _ in recognition.columns if column_role(dataset, column.key) == "key"]
     for row in np.flatnonzero(occupied)[::-1]:
         tally = invalid[row] and all(_is_tally(value) for value in cells.row(row))
         tally = tally and all(coded.blank[row] or coded.bad[row] or _TALLY_WORD.match(normalise_key(coded.raw[row]))
                               for coded in keys)
-        if not tally:
+        if tally:
+            footer[row] = True
+        elif invalid[row] and _is_note(cells.row(row)):
+            notes[row] = True
+        else:
             break
-        footer[row] = True
-    return footer
+    return footer, notes
 
 
 def _skipped(place: _Place, rows: np.ndarray, first_excel_row: int, what: str) -> Issue:
@@ -425,13 +436,15 @@ def _skip_example_row(rows: _Sheet, occupied: np.ndarray, result: ParsedSheet,
 
 
 def _skip_totals_rows(rows: _Sheet, occupied: np.ndarray, errors: _CellErrors, result: ParsedSheet) -> np.ndarray:
-    footer = _footer_rows(rows.dataset, rows.cells, rows.recognition, rows.parsed, occupied, errors.invalid)
-    if not footer.any():
-        return occupied
-    errors.drop(footer)
-    result.warnings.append(_skipped(rows.place, np.flatnonzero(footer), rows.first_excel_row,
-                                    "a totals row at the end of the data: skipped, not loaded"))
-    return occupied & ~footer
+    """Totals rows and notes under the data are skipped, each kind with one warning naming its rows."""
+    footer, notes = _footer_rows(rows.dataset, rows.cells, rows.recognition, rows.parsed, occupied, errors.invalid)
+    for skipped, what in ((footer, "a totals row at the end of the data: skipped, not loaded"),
+                          (notes, "a note under the data: skipped, not loaded")):
+        if skipped.any():
+            errors.drop(skipped)
+            result.warnings.append(_skipped(rows.place, np.flatnonzero(skipped), rows.first_excel_row, what))
+            occupied = occupied & ~skipped
+    return occupied
 
 
 def _keep_valid_rows(rows: _Sheet, occupied: np.ndarray, errors: _CellErrors, result: ParsedSheet) -> np.ndarray:

@@ -171,6 +171,29 @@ def test_a_totals_row_in_the_middle_or_a_real_row_at_the_end_is_not_skipped():
     assert last.warnings == []
 
 
+def test_a_note_under_the_data_is_skipped_and_a_row_cut_short_is_not(store, tmp_path):
+    # A council's plan: a title row, local headers, a date typed as text and one as an Excel serial, and a note
+    # under the data in the first column.
+    rows = [["Written Statement of Action tracker (synthetic)"], [],
+            ["Action ref", "Aim", "What we will do", "Lead partner", "Go-live date"],
+            ["1.1", "Outcomes", "Faster MASH decisions", "CSC", dt.datetime(2025, 1, 6)],
+            ["1.2", "Outcomes", "Fewer re-referrals", "Children's Social Care", "16/06/2025"],
+            ["1.3", "Outcomes", "Fewer repeat plans", "Children's social care", 45833.0],
+            ["Last updated by the partnership business unit"],
+            ["Source: partnership tracker, quarterly"]]
+    report = load(store, write_xlsx(tmp_path / "plan.xlsx", {"Tracker": rows}), agency="Safeguarding partnership")
+    assert report.status == "accepted", [str(e) for e in report.errors]
+    assert [w.message for w in report.warnings] == ["rows 7, 8: a note under the data: skipped, not loaded"]
+    assert store.rows("SELECT action_id, spc_from FROM actions WHERE is_current ORDER BY 1") == [
+        ("1.1", D(2025, 1, 6)), ("1.2", D(2025, 6, 16)), ("1.3", D(2025, 6, 25))]
+    # A child's row cut short at the end (an ID, no spaces) is an error, never a note; so is a note mid-data.
+    short = parse_rows([CONTACT_HEADERS, ["SYN-1", D(2025, 4, 3), "6"], ["SYN-000123"]])
+    assert [e.row for e in short.errors] == [3, 3] and short.warnings == []
+    middle = parse_rows([CONTACT_HEADERS, ["SYN-1", D(2025, 4, 3), "6"], ["checked by the team"],
+                         ["SYN-2", D(2025, 4, 4), "6"]])
+    assert middle.errors and middle.warnings == []
+
+
 def test_an_alias_maps_audit_theme_judgements(store, tmp_path):
     rows = [["Audit ID", "Audit date", "Agency", "Overall grade", "Think family", "Voice of the child"],
             ["A-1", D(2025, 5, 1), "Police", "Good", "Sometimes", "Yes"],
